@@ -1,0 +1,155 @@
+"""Starting and stopping a local server process that cannot outlive the process that started it."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+_TMP_PREFIX = "dbarch-"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def service_user(name: str) -> pwd.struct_passwd | None:
+    """The unprivileged account to run a server as when we are root, else None (run as ourselves)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(name)
+    except KeyError as e:
+        raise RuntimeError(
+            f"running as root, and there is no '{name}' user to run the server as"
+        ) from e
+
+
+def make_workdir(engine: str, owner: pwd.struct_passwd | None) -> Path:
+    """A fresh temp dir for one server; stale ones left by killed runs are removed first."""
+    _remove_stale_workdirs()
+    path = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{engine}-"))
+    (path / "owner.pid").write_text(str(os.getpid()))
+    if owner is not None:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+    return path
+
+
+def _remove_stale_workdirs() -> None:
+    for d in Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*"):
+        try:
+            owner = int((d / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if not pid_alive(owner):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _child_setup(user: pwd.struct_passwd | None, death_signal: int) -> Callable[[], None]:
+    def setup() -> None:
+        os.setsid()  # Ctrl-C in the terminal reaches the test runner, not the server
+        if user is not None:
+            os.setgid(user.pw_gid)
+            os.initgroups(user.pw_name, user.pw_gid)
+            os.setuid(user.pw_uid)
+        # After the uid change: the kernel clears the parent-death signal on credential changes.
+        # If the runner dies, even by SIGKILL, the kernel sends this signal to the server.
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, death_signal)
+
+    return setup
+
+
+def run(
+    argv: list[str], user: pwd.struct_passwd | None, cwd: Path, env: dict | None = None
+) -> None:
+    """Run a set-up command (initdb, mariadb-install-db) as `user`; raise with its output on failure."""
+    proc = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=_env(user, env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_child_setup(user, signal.SIGKILL),
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed ({proc.returncode}):\n{proc.stdout[-2000:]}")
+
+
+def spawn(
+    argv: list[str],
+    user: pwd.struct_passwd | None,
+    cwd: Path,
+    log: Path,
+    death_signal: int = signal.SIGKILL,
+    env: dict | None = None,
+) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=_env(user, env),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_child_setup(user, death_signal),
+        )
+
+
+def _env(user: pwd.struct_passwd | None, extra: dict | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "MYSQL"))}
+    env.update({"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"})
+    if user is not None:
+        env.update({"HOME": user.pw_dir, "USER": user.pw_name, "LOGNAME": user.pw_name})
+    env.update(extra or {})
+    return env
+
+
+def wait_until(
+    ready: Callable[[], bool], proc: subprocess.Popen, log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{_tail(log)}")
+        if ready():
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"server not ready after {timeout:.0f}s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    try:
+        return log.read_text(errors="replace")[-2000:]
+    except OSError:
+        return "(no log)"
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def pid_alive(pid: int) -> bool:
+    """True for a running process; a zombie counts as gone."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

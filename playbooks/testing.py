@@ -1,0 +1,328 @@
+"""The pytest plugin that runs every example of the handbook on real engines.
+
+Loaded by tests/conftest.py. It provides:
+
+* `--require-engines=postgres,mariadb,redis`: a missing engine fails instead of skipping;
+* one server per engine per session, and the fixtures examples use: `conn` (psycopg, autocommit,
+  a fresh database with the sample data), `pg_url`, `new_pg_db(data)`, `mariadb_conn`,
+  `redis_client`;
+* the `example` / `sql_example` parameters (every runnable example under the project root) and
+  `run_example`, which runs one with a failure message that names file, line, statement and error;
+* a closing summary: how many examples ran, failed and were skipped, and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from playbooks import engines
+from playbooks.engines.postgres import Databases
+from playbooks.engines.readiness import connect
+from playbooks.examples import Collection, Example, collect
+from playbooks.sql import split_statements
+
+KNOWN_ENGINES = engines.ENGINES
+_SQLGLOT_DIALECT = {"postgres": "postgres", "mariadb": "mysql"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dbarch")
+    group.addoption(
+        "--require-engines",
+        default="",
+        metavar="LIST",
+        help=f"comma-separated engines ({', '.join(KNOWN_ENGINES)}) that must be available: "
+        "an example needing one that cannot be started fails instead of being skipped",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    required = {e for e in config.getoption("--require-engines").split(",") if e}
+    unknown = required - set(KNOWN_ENGINES)
+    if unknown:
+        raise pytest.UsageError(
+            f"--require-engines: unknown engine(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(KNOWN_ENGINES)}"
+        )
+    config.stash[_REQUIRED] = required
+    config.stash[_SERVERS] = {}
+    config.addinivalue_line("markers", "dbarch_example: runs one example of the handbook")
+    config.pluginmanager.register(_Summary(config), "dbarch-summary")
+
+
+_REQUIRED = pytest.StashKey[set]()
+_SERVERS = pytest.StashKey[dict]()
+_COLLECTION = pytest.StashKey[Collection]()
+
+
+def collection(config: pytest.Config) -> Collection:
+    if _COLLECTION not in config.stash:
+        config.stash[_COLLECTION] = collect(config.rootpath)
+    return config.stash[_COLLECTION]
+
+
+@pytest.fixture(scope="session")
+def examples_collection(pytestconfig: pytest.Config) -> Collection:
+    return collection(pytestconfig)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    found = collection(metafunc.config).examples
+    if "example" in metafunc.fixturenames:
+        metafunc.parametrize("example", found, ids=str)
+    if "sql_example" in metafunc.fixturenames:
+        sql = [e for e in found if e.lang == "sql"]
+        metafunc.parametrize("sql_example", sql, ids=str)
+
+
+# --- engines ---------------------------------------------------------------------------------
+
+
+def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
+    try:
+        server = engines.start(engine)
+    except engines.EngineUnavailable as e:
+        if engine in request.config.stash[_REQUIRED]:
+            pytest.fail(f"{engine} is required (--require-engines) but unavailable: {e}", False)
+        pytest.skip(f"{engine} unavailable: {e}")
+    request.addfinalizer(server.stop)
+    request.config.stash[_SERVERS][engine] = server
+    return server
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "postgres")
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "mariadb")
+
+
+@pytest.fixture(scope="session")
+def redis_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "redis")
+
+
+@pytest.fixture(scope="session")
+def pg_databases(postgres_server: engines.Server) -> Iterator[Databases]:
+    databases = Databases(postgres_server)
+    yield databases
+    if postgres_server.origin != "local":  # a local server is thrown away whole
+        databases.close()
+
+
+@pytest.fixture
+def new_pg_db(pg_databases: Databases) -> Iterator[Callable[..., Any]]:
+    """`new_pg_db(data="sample")` → an autocommit psycopg connection to a database of its own."""
+    opened: list[tuple[Any, str]] = []
+
+    def make(data: str = "sample") -> Any:
+        name = pg_databases.create(data)
+        conn = connect(pg_databases.server, name, autocommit=True)
+        opened.append((conn, name))
+        return conn
+
+    yield make
+    for conn, name in opened:
+        conn.close()
+        pg_databases.drop(name)
+
+
+@pytest.fixture
+def pg_url(pg_databases: Databases) -> Iterator[str]:
+    """The URL of a fresh database holding the sample data."""
+    name = pg_databases.create("sample")
+    yield pg_databases.server.url(name)
+    pg_databases.drop(name)
+
+
+@pytest.fixture
+def conn(pg_url: str) -> Iterator[Any]:
+    """A psycopg connection (autocommit) to a fresh database holding the sample data."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def mariadb_conn(mariadb_server: engines.Server) -> Iterator[Any]:
+    """A PyMySQL connection (autocommit) to a fresh, empty MariaDB database."""
+    name = f"dbarch_ex_{next(_mariadb_counter)}"
+    with connect(mariadb_server) as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    connection = connect(mariadb_server, name)
+    yield connection
+    connection.close()
+    with connect(mariadb_server) as admin, admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE {name}")
+
+
+_mariadb_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def redis_client(redis_server: engines.Server) -> Iterator[Any]:
+    """A redis-py client (decoded strings) to an emptied Redis."""
+    client = connect(redis_server)
+    client.flushall()
+    yield client
+    client.close()
+
+
+# --- running examples ------------------------------------------------------------------------
+
+
+def _error_name(engine: str, exc: BaseException) -> set[str]:
+    if engine == "postgres":
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+        return {getattr(exc, "sqlstate", "") or "", snake}
+    return {str(exc.args[0])} if exc.args else set()
+
+
+def _describe(engine: str, exc: BaseException) -> str:
+    if engine == "postgres":
+        names = sorted(n for n in _error_name(engine, exc) if n)
+        return f"ERROR {' / '.join(names)}: {str(exc).strip()}"
+    return f"ERROR {exc.args[0]}: {exc.args[1] if len(exc.args) > 1 else exc}"
+
+
+def run_sql(example: Example, connection: Any) -> None:
+    """Run the example statement by statement; the last one may be expected to fail."""
+    statements = split_statements(example.code)
+    if not statements:
+        pytest.fail(f"{example}: the example holds no SQL statement", False)
+    cursor = connection.cursor()
+    for number, statement in enumerate(statements, 1):
+        where = f"{example.source}:{example.line + statement.line - 1}"
+        expected = example.error if number == len(statements) else None
+        try:
+            cursor.execute(statement.text)
+            if cursor.description:
+                cursor.fetchall()
+            continue
+        except Exception as exc:
+            if not _is_engine_error(example.engine, exc):
+                raise
+            if expected and expected in _error_name(example.engine, exc):
+                return
+            error = _describe(example.engine, exc)
+        note = f" (expected {expected})" if expected else ""
+        pytest.fail(
+            f"{where}: statement {number} of {len(statements)} failed on {example.engine}"
+            f"{note}\n  {statement.text}\n  {error}",
+            False,
+        )
+    if example.error:
+        pytest.fail(
+            f"{example}: the last statement should fail with {example.error}, but it succeeded\n"
+            f"  {statements[-1].text}",
+            False,
+        )
+
+
+def _is_engine_error(engine: str, exc: BaseException) -> bool:
+    if engine == "postgres":
+        import psycopg
+
+        return isinstance(exc, psycopg.Error)
+    import pymysql
+
+    return isinstance(exc, pymysql.err.MySQLError)
+
+
+def check_parses(example: Example) -> None:
+    """The fast first tier: every statement parses with sqlglot in the engine's dialect."""
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    dialect = _SQLGLOT_DIALECT[example.engine]
+    for statement in split_statements(example.code):
+        try:
+            sqlglot.parse(statement.text, read=dialect)
+        except ParseError as e:
+            first = e.errors[0]["description"] if e.errors else str(e)
+            pytest.fail(
+                f"{example.source}:{example.line + statement.line - 1}: sqlglot ({dialect}) "
+                f"cannot parse\n  {statement.text}\n  {first}",
+                False,
+            )
+
+
+@pytest.fixture
+def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
+    def run(example: Example) -> None:
+        if example.lang == "python":
+            names = {n: request.getfixturevalue(n) for n in example.fixtures}
+            path = request.config.rootpath / example.source
+            code = compile(example.code, str(path), "exec")
+            exec(code, {"__name__": "__example__", "__file__": str(path), **names})
+        elif example.engine == "postgres":
+            run_sql(example, request.getfixturevalue("new_pg_db")(example.data))
+        else:
+            run_sql(example, request.getfixturevalue("mariadb_conn"))
+
+    return run
+
+
+# --- the closing summary ---------------------------------------------------------------------
+
+
+class _Summary:
+    """Counts the examples' outcomes and prints them, with skip reasons and engine versions."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.kinds: dict[str, str] = {}  # nodeid → "SQL" / "Python"
+        self.outcomes: dict[str, tuple[str, str]] = {}
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            if type(item).__name__ == "MarkdownInlinePythonItem":
+                self.kinds[item.nodeid] = "Python"
+            elif "example" in getattr(item, "fixturenames", ()):
+                lang = item.callspec.params["example"].lang
+                self.kinds[item.nodeid] = "Python" if lang == "python" else "SQL"
+            else:
+                continue
+            item.add_marker("dbarch_example")
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.nodeid not in self.kinds:
+            return
+        if report.skipped:
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+            self.outcomes[report.nodeid] = ("skipped", reason.removeprefix("Skipped: "))
+        elif report.failed:
+            self.outcomes[report.nodeid] = ("failed", "")
+        elif report.when == "call":
+            self.outcomes.setdefault(report.nodeid, ("passed", ""))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.outcomes:
+            return
+        tr = terminalreporter
+        tr.section("dbarch examples")
+        for kind in ("SQL", "Python"):
+            states = Counter(s for n, (s, _) in self.outcomes.items() if self.kinds[n] == kind)
+            tr.write_line(
+                f"{kind} examples: {states['passed']} executed and passed, "
+                f"{states['failed']} failed, {states['skipped']} skipped"
+            )
+        reasons = Counter(r for s, r in self.outcomes.values() if s == "skipped")
+        for reason, n in reasons.most_common():
+            tr.write_line(f"  skipped {n}: {reason}")
+        servers = self.config.stash[_SERVERS]
+        for engine, server in sorted(servers.items()):
+            tr.write_line(f"engine {engine}: {server.version} ({server.origin})")
+        unused = self.config.stash[_REQUIRED] - set(servers)
+        if unused:
+            tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
