@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import os
+import uuid
 from typing import Any
 
 from .. import paths
@@ -22,7 +22,7 @@ class Databases:
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        self._tag = f"{os.getpid()}_{id(self) % 10_000}"
+        self._tag = uuid.uuid4().hex[:10]
         self._templates: dict[str, str] = {}
         self._created: list[str] = []
         self._counter = itertools.count(1)
