@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 SQL_ENGINES = ("postgres", "mariadb")
@@ -27,6 +27,8 @@ class Example:
     lang: str  # "sql" or "python"
     code: str
     attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    output: str | None = field(default=None, compare=False)  # what the page shows it prints
+    output_at: str = field(default="", compare=False)  # where the page shows it
 
     @property
     def engine(self) -> str:
@@ -211,17 +213,37 @@ def collect(root: Path) -> Collection:
                 stray.append(path.relative_to(root).as_posix())
             else:
                 examples.append(example)
-    known = {e.source for e in examples}
+    by_source = {e.source: i for i, e in enumerate(examples)}
     verdicts: list[Verdict] = []
     docs = root / "docs"
     for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         fences = page_fences(page, root)
         verdicts.extend(_unparsed_fence_lines(page, root, fences))
+        shown: int | None = None  # the example whose output a following output fence shows
         for fence in fences:
-            verdict = classify(fence, known)
+            if "output" in fence.words:
+                verdicts.append(_attach_output(fence, shown, examples))
+                shown = None
+                continue
+            verdict = classify(fence, set(by_source))
             verdicts.append(verdict)
+            shown = None
             if verdict.executed_by == "sql runner":
                 examples.append(
                     Example(fence.page, fence.line + 1, "sql", fence.body, dict(fence.attrs))
                 )
+                shown = len(examples) - 1
+            elif verdict.executed_by == "snippet file(s)" and len(fence.includes or []) == 1:
+                shown = by_source.get(f"snippets/{(fence.includes or [''])[0]}")
     return Collection(examples, verdicts, stray)
+
+
+def _attach_output(fence: Fence, shown: int | None, examples: list[Example]) -> Verdict:
+    where = f"{fence.page}:{fence.line}"
+    target = examples[shown] if shown is not None else None
+    if target is None or target.lang != "sql" or target.engine != "postgres":
+        return Verdict(where, None, "an output fence must follow a PostgreSQL SQL fence or include")
+    if target.output is not None:
+        return Verdict(where, None, f"{target} already has its output shown at {target.output_at}")
+    examples[shown] = replace(target, output=fence.body, output_at=where)
+    return Verdict(where, "compared with the engine's output", str(target))

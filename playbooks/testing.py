@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from playbooks import engines
+from playbooks import engines, output
 from playbooks.engines.postgres import Databases
 from playbooks.engines.readiness import connect
 from playbooks.examples import Collection, Example, collect
@@ -195,24 +195,33 @@ def _describe(engine: str, exc: BaseException) -> str:
 
 
 def run_sql(example: Example, connection: Any) -> None:
-    """Run the example statement by statement; the last one may be expected to fail."""
+    """Run the example statement by statement; the last one may be expected to fail.
+
+    When the page shows the example's output, what the engine printed must match it.
+    """
     statements = split_statements(example.code)
     if not statements:
         pytest.fail(f"{example}: the example holds no SQL statement", False)
     cursor = connection.cursor()
+    if example.output is not None:
+        _load_everything_as_text(cursor)
+    printed: list[tuple[str, bool]] = []
     for number, statement in enumerate(statements, 1):
         where = f"{example.source}:{example.line + statement.line - 1}"
         expected = example.error if number == len(statements) else None
         try:
             cursor.execute(statement.text)
             if cursor.description:
-                cursor.fetchall()
+                rows = cursor.fetchall()
+                if example.output is not None:
+                    printed.append(_printed(cursor.description, rows))
             continue
         except Exception as exc:
             if not _is_engine_error(example.engine, exc):
                 raise
             if expected and expected in _error_name(example.engine, exc):
-                return
+                printed.append((output.error_text(exc), False))
+                break
             error = _describe(example.engine, exc)
         note = f" (expected {expected})" if expected else ""
         pytest.fail(
@@ -220,12 +229,41 @@ def run_sql(example: Example, connection: Any) -> None:
             f"{note}\n  {statement.text}\n  {error}",
             False,
         )
-    if example.error:
-        pytest.fail(
-            f"{example}: the last statement should fail with {example.error}, but it succeeded\n"
-            f"  {statements[-1].text}",
-            False,
-        )
+    else:
+        if example.error:
+            pytest.fail(
+                f"{example}: the last statement should fail with {example.error}, but it "
+                f"succeeded\n  {statements[-1].text}",
+                False,
+            )
+    if example.output is not None:
+        problem = output.differences(example.output, printed)
+        if problem:
+            pytest.fail(f"{example.output_at}: the output shown for {example} {problem}", False)
+
+
+def _load_everything_as_text(cursor: Any) -> None:
+    """Make psycopg return every value as PostgreSQL's text form, as psql shows it."""
+    import psycopg
+    from psycopg.adapt import Loader
+
+    class AsText(Loader):
+        def load(self, data: Any) -> str:
+            return bytes(data).decode()
+
+    for info in psycopg.postgres.types:
+        for oid in (info.oid, info.array_oid):
+            if oid:
+                cursor.adapters.register_loader(oid, AsText)
+
+
+def _printed(description: Any, rows: list) -> tuple[str, bool]:
+    result = output.Result(
+        columns=[column.name for column in description],
+        right_aligned=[column.type_code in output.NUMERIC_OIDS for column in description],
+        rows=[list(row) for row in rows],
+    )
+    return result.render(), result.is_plan
 
 
 def _is_engine_error(engine: str, exc: BaseException) -> bool:

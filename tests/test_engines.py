@@ -60,7 +60,10 @@ def test_no_engine_outlives_an_interrupted_run(pytester: pytest.Pytester, how: i
     env["PIDS_FILE"] = str(pids_file)
     inner = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_hold.py"],
-        cwd=pytester.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=pytester.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_for(pids_file.exists, inner, 60)

@@ -43,7 +43,10 @@ def test_a_broken_statement_fails_with_page_line_statement_and_engine_error(
     handbook, monkeypatch, postgres_server
 ):
     use_servers(monkeypatch, postgres_server)
-    page(handbook, "# P\n\nText.\n\n```{.sql data=none}\nSELECT 1;\nSELECT * FROM missing_table;\n```\n")
+    page(
+        handbook,
+        "# P\n\nText.\n\n```{.sql data=none}\nSELECT 1;\nSELECT * FROM missing_table;\n```\n",
+    )
     result = handbook.runpytest("tests/test_examples.py", "-k", "test_runs")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -59,7 +62,9 @@ def test_a_broken_snippet_file_fails_with_its_path_and_line(handbook, monkeypatc
     use_servers(monkeypatch, postgres_server)
     snippet = handbook.path / "snippets" / "postgres" / "broken.sql"
     snippet.parent.mkdir(parents=True)
-    snippet.write_text("-- example: data=none\nCREATE TABLE t (id int);\n\nINSERT INTO t VALUES ('x');\n")
+    snippet.write_text(
+        "-- example: data=none\nCREATE TABLE t (id int);\n\nINSERT INTO t VALUES ('x');\n"
+    )
     result = handbook.runpytest("tests/test_examples.py", "-k", "test_runs")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*snippets/postgres/broken.sql:4: statement 2 of 2*", "*22P02*"])
@@ -80,7 +85,9 @@ def test_an_expected_error_passes_only_when_it_happens(handbook, monkeypatch, po
 
 def test_examples_do_not_see_each_other(handbook, monkeypatch, postgres_server, redis_server):
     use_servers(monkeypatch, postgres_server, redis_server)
-    create = "```{.sql data=none}\nCREATE TABLE shared (id int);\nINSERT INTO shared VALUES (1);\n```\n"
+    create = (
+        "```{.sql data=none}\nCREATE TABLE shared (id int);\nINSERT INTO shared VALUES (1);\n```\n"
+    )
     check = (
         "```{.python fixture:redis_client}\nassert redis_client.get('k') is None\n"
         "redis_client.set('k', 'v')\n```\n"
@@ -90,9 +97,7 @@ def test_examples_do_not_see_each_other(handbook, monkeypatch, postgres_server, 
     result.assert_outcomes(passed=2 + 2 + 2 + 3)  # runs, parses, Python fences, census
 
 
-def test_a_missing_engine_is_skipped_with_its_reason_or_fails_when_required(
-    handbook, monkeypatch
-):
+def test_a_missing_engine_is_skipped_with_its_reason_or_fails_when_required(handbook, monkeypatch):
     monkeypatch.delenv("DBARCH_REDIS_URL", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")  # no local redis-server
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")  # no Docker
@@ -112,14 +117,36 @@ def test_an_unknown_required_engine_is_a_usage_error(handbook):
 
 
 def test_the_census_names_an_unverified_fence(handbook):
-    page(handbook, "# P\n\n```text\nsome output\n```\n\n```{.text norun=\"shown for reading\"}\nok\n```\n")
+    page(
+        handbook,
+        '# P\n\n```text\nsome output\n```\n\n```{.text norun="shown for reading"}\nok\n```\n',
+    )
     result = handbook.runpytest("tests/test_census.py")
     result.assert_outcomes(failed=1, passed=2)
-    result.stdout.fnmatch_lines(['*docs/page.md:3: a text fence is neither executed nor norun="reason"*'])
+    result.stdout.fnmatch_lines(
+        ['*docs/page.md:3: a text fence is neither executed nor norun="reason"*']
+    )
 
 
 def test_sqlglot_catches_a_syntax_error_without_an_engine(handbook):
     page(handbook, "# P\n\n```sql\nSELECT 1;\nSELEC 2 FROM t;\n```\n")
     result = handbook.runpytest("tests/test_examples.py", "-k", "test_parses")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*docs/page.md:5: sqlglot (postgres) cannot parse*", "*SELEC 2 FROM t;*"])
+    result.stdout.fnmatch_lines(
+        ["*docs/page.md:5: sqlglot (postgres) cannot parse*", "*SELEC 2 FROM t;*"]
+    )
+
+
+def test_a_shown_output_must_match_what_the_engine_prints(handbook, monkeypatch, postgres_server):
+    use_servers(monkeypatch, postgres_server)
+    query = "```{.sql data=none}\nSELECT 1 AS one;\nEXPLAIN (COSTS OFF) SELECT 1;\n```\n"
+    page(
+        handbook,
+        f"# P\n\n{query}\n```{{.text output}}\n one\n-----\n   1\n\n Result\n```\n\n"
+        f"{query}\n```{{.text output}}\n one\n-----\n   2\n\n Result\n```\n",
+    )
+    result = handbook.runpytest("tests/test_examples.py", "-k", "test_runs")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/page.md:*: the output shown for docs/page.md:* result 1 differs*"]
+    )

@@ -1,0 +1,725 @@
+"""The claims of docs/phases/indexing.md, asserted on the snippet files the page shows.
+
+Each snippet is replayed statement by statement, as the example runner runs it; an EXPLAIN
+statement is run with FORMAT JSON added to its options, so the plan asserted here is the plan of
+the very query on the page. Plans are checked by shape (node types, index names, flags such as
+Heap Fetches), sizes by ratios measured in the same database, never costs or times.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+import pytest
+
+from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet, split_statements
+
+_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
+
+
+@dataclass
+class Replay:
+    plans: list[dict] = field(default_factory=list)  # top plan node of each EXPLAIN, in order
+    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)
+
+    def rows(self, needle: str) -> list[list[tuple]]:
+        """The rows of every non-EXPLAIN statement whose text contains `needle`, in order."""
+        return [rows for text, rows in self.results if needle in text and rows is not None]
+
+
+def statements(path: str) -> list[str]:
+    return [s.text for s in split_statements(snippet(path))]
+
+
+def replay(conn: Any, path: str, upto: int | None = None) -> Replay:
+    """Run the snippet's statements (the first `upto` of them), keeping plans and rows."""
+    done = Replay()
+    with conn.cursor() as cur:
+        for text in statements(path)[:upto]:
+            m = _EXPLAIN.match(text)
+            if m:
+                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
+                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
+                done.plans.append(cur.fetchone()[0][0]["Plan"])
+                continue
+            cur.execute(text)
+            rows = cur.fetchall() if cur.description else None
+            done.results.append((text, rows))
+    return done
+
+
+def scalar(conn: Any, sql: str, params: Any = None) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def flushed_stats(conn: Any, sql: str, params: Any = None) -> tuple:
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    return conn.execute(sql, params).fetchone()
+
+
+_UNITS = {"bytes": 1, "kB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def size_bytes(pretty: str) -> int:
+    number, unit = pretty.split()
+    return int(number) * _UNITS[unit]
+
+
+def uses_index(plan: dict, name: str) -> bool:
+    return name in index_names(plan)
+
+
+def has_node(plan: dict, node_type: str) -> bool:
+    return node_type in node_types(plan)
+
+
+def blocks(node: dict) -> int:
+    return node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0)
+
+
+S = "postgres/indexing/"
+
+
+# --- when to index -----------------------------------------------------------------------------
+
+
+def test_primary_key_and_unique_constraints_bring_unique_indexes(new_pg_db):
+    conn = new_pg_db("sample")
+    rows = replay(conn, S + "existing-indexes.sql").results[-1][1]
+    by_table: dict[str, set[str]] = {}
+    for table, index, _ in rows:
+        by_table.setdefault(table, set()).add(index)
+    assert by_table["orders"] == {"orders_pkey"}
+    assert by_table["users"] == {"users_pkey", "users_email_key"}
+    assert by_table["order_items"] == {"order_items_pkey"}
+    flags = {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "SELECT indexrelid::regclass::text, indisunique, indisprimary FROM pg_index "
+            "WHERE indexrelid::regclass::text IN ('orders_pkey', 'users_email_key')"
+        )
+    }
+    assert flags == {"orders_pkey": (True, True), "users_email_key": (True, False)}
+    # each constraint's index carries the constraint's name
+    pairs = conn.execute(
+        "SELECT conname, conindid::regclass::text FROM pg_constraint "
+        "WHERE conrelid = 'users'::regclass AND contype IN ('p', 'u')"
+    ).fetchall()
+    assert sorted(pairs) == [("users_email_key", "users_email_key"), ("users_pkey", "users_pkey")]
+
+
+def test_foreign_keys_bring_no_index(new_pg_db):
+    conn = new_pg_db("sample")
+    found = {r[1] for r in replay(conn, S + "fk-unindexed.sql").results[-1][1]}
+    assert {
+        "orders_customer_id_fkey",
+        "order_items_product_id_fkey",
+        "sessions_user_id_fkey",
+        "products_category_id_fkey",
+        "customers_user_id_fkey",
+    } <= found
+    # order_id leads the primary key of order_items; parent_id leads UNIQUE (parent_id, name)
+    assert "order_items_order_id_fkey" not in found
+    assert "categories_parent_id_fkey" not in found
+
+
+def test_foreign_key_check_scans_the_referencing_table_without_an_index(new_pg_db):
+    conn = new_pg_db("sample")
+    before = flushed_stats(
+        conn, "SELECT seq_scan, idx_scan FROM pg_stat_user_tables WHERE relname = 'orders'"
+    )
+    done = replay(conn, S + "fk-delete.sql")
+    seq_scan, idx_scan = done.rows("FROM pg_stat_user_tables")[0][0]
+    assert (seq_scan - before[0], idx_scan - before[1]) == (1, 0)
+    assert done.rows("FROM pg_stat_user_indexes")[0][0] == (1,)
+
+
+def test_small_table_is_read_whole_despite_its_primary_key(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "small-table.sql")
+    assert done.rows("relpages")[0][0][0] == 1
+    assert node_types(done.plans[0]) == ["Seq Scan"]
+
+
+def test_value_matching_most_rows_ignores_the_index(new_pg_db):
+    conn = new_pg_db("sample")
+    delivered, cancelled = replay(conn, S + "selectivity.sql").plans
+    assert node_types(delivered) == ["Seq Scan"]
+    assert uses_index(cancelled, "orders_status_idx")
+
+
+def test_order_by_limit_is_served_by_an_index_without_sort(new_pg_db):
+    conn = new_pg_db("sample")
+    before, after = replay(conn, S + "order-by-limit.sql").plans
+    assert has_node(before, "Sort")
+    assert not has_node(after, "Sort")
+    assert uses_index(after, "orders_created_at_idx")
+
+
+def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
+    conn = new_pg_db("sample")
+    [(upd1, hot1)], [(upd2, hot2)], [(upd3, hot3)] = replay(conn, S + "hot-updates.sql").rows(
+        "n_tup_hot_upd"
+    )
+    batch = upd1
+    assert batch > 0 and hot1 == batch  # no index on the updated columns: all HOT
+    assert upd2 - upd1 == batch and hot2 == hot1  # last_viewed_at indexed: none HOT
+    assert upd3 - upd2 == batch and hot3 - hot2 == batch  # indexed column unchanged: HOT
+    # only the non-HOT round added entries to the primary key's index (200 rows, 200 + batch)
+    conn.execute("CREATE EXTENSION pageinspect")
+    entries = scalar(
+        conn,
+        "SELECT sum(s.live_items + s.dead_items) "
+        "FROM generate_series(1, (pg_relation_size('product_stats_pkey') / 8192)::int - 1) AS b, "
+        "bt_page_stats('product_stats_pkey', b) AS s WHERE s.type = 'l'",
+    )
+    assert entries == scalar(conn, "SELECT count(*) FROM product_stats") + batch
+
+
+def test_btree_entry_larger_than_2704_bytes_is_rejected(new_pg_db):
+    conn = new_pg_db("sample")
+    path = S + "wide-value.sql"
+    replay(conn, path, upto=-1)  # the compressible 10,000-character value goes in
+    assert scalar(conn, "SELECT count(*) FROM notes") == 1
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="maximum 2704"):
+        conn.execute(statements(path)[-1])
+
+
+def test_hash_index_takes_a_value_too_wide_for_btree(new_pg_db):
+    conn = new_pg_db("sample")
+    assert replay(conn, S + "wide-value-hash.sql").results[-1][1] == [(1,)]
+
+
+# --- index types -------------------------------------------------------------------------------
+
+
+def test_btree_serves_like_prefix_only_with_pattern_ops(new_pg_db):
+    conn = new_pg_db("sample")
+    assert scalar(conn, "SHOW lc_collate") not in ("C", "POSIX")
+    before, after = replay(conn, S + "btree-like.sql").plans
+    assert not index_names(before)
+    assert uses_index(after, "users_email_pattern_idx")
+    # alone, the pattern index serves = but not the collation's order
+    conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
+    equal = explain(conn, "SELECT id FROM users WHERE email = 'SCerf2@EXAMPLE.COM'")
+    assert uses_index(equal, "users_email_pattern_idx")
+    ordered = explain(conn, "SELECT id, email FROM users ORDER BY email LIMIT 5")
+    assert has_node(ordered, "Sort") and not index_names(ordered)
+
+
+def test_unique_index_rejects_a_duplicate(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        replay(conn, S + "unique.sql")
+
+
+def test_nulls_are_distinct_by_default(new_pg_db):
+    conn = new_pg_db("sample")
+    assert len(replay(conn, S + "unique-nulls.sql").results[-1][1]) == 2
+
+
+def test_nulls_not_distinct_rejects_a_second_null(new_pg_db):
+    conn = new_pg_db("sample")
+    path = S + "unique-nulls-not-distinct.sql"
+    replay(conn, path, upto=-1)
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        conn.execute(statements(path)[-1])
+
+
+@pytest.fixture
+def partial(new_pg_db):
+    conn = new_pg_db("sample")
+    return conn, replay(conn, S + "partial.sql")
+
+
+def test_partial_index_serves_its_predicate_only(partial):
+    _, done = partial
+    pending, paid = done.plans
+    assert uses_index(pending, "orders_pending_created_at_idx")
+    assert not has_node(pending, "Sort")
+    assert not any("Filter" in n for n in plan_nodes(pending))
+    assert index_names(paid) == {"orders_created_at_idx"}
+    assert any("Filter" in n for n in plan_nodes(paid))
+
+
+def test_partial_index_is_a_fraction_of_the_full_one(partial):
+    conn, _ = partial
+    ratio = scalar(
+        conn,
+        "SELECT pg_relation_size('orders_pending_created_at_idx')::float"
+        " / pg_relation_size('orders_created_at_idx')",
+    )
+    assert ratio < 0.2
+
+
+def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "partial-prepared.sql")
+    custom, generic = done.plans
+    assert uses_index(custom, "orders_pending_created_at_idx")
+    assert not uses_index(generic, "orders_pending_created_at_idx")
+    generic_plans, custom_plans = done.results[-1][1][0]
+    assert generic_plans >= 1 and custom_plans == 5
+    # the way out: custom plans, always
+    conn.execute("SET plan_cache_mode = force_custom_plan")
+    forced = explain(conn, "EXECUTE orders_by_status('pending')")
+    assert uses_index(forced, "orders_pending_created_at_idx")
+
+
+def test_psycopg_reaches_the_generic_plan_on_its_own(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, S + "partial-prepared.sql", upto=3)  # the two indexes and ANALYZE
+    assert conn.prepare_threshold == 5
+    query = "SELECT id, created_at FROM orders WHERE status = %s ORDER BY created_at LIMIT 20"
+    for _ in range(11):
+        conn.execute(query, ("pending",)).fetchall()
+    counts = conn.execute(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE statement LIKE 'SELECT id, created_at FROM orders WHERE status = $1%'"
+    ).fetchall()
+    assert counts == [(1, 5)]  # prepared at the 6th call, custom 6th-10th, generic from the 11th
+
+
+def test_covering_index_only_scan_needs_the_visibility_map(new_pg_db):
+    conn = new_pg_db("sample")
+    # The throwaway server runs with synchronous_commit = off; a production server does not.
+    # VACUUM can only mark a page all-visible once the commit that wrote it is flushed.
+    conn.execute("SET synchronous_commit = on")
+    vacuumed, updated, revacuumed = replay(conn, S + "covering.sql").plans
+    for plan in (vacuumed, updated, revacuumed):
+        assert node_types(plan) == ["Index Only Scan"]
+        assert plan["Index Name"] == "products_category_id_idx"
+    assert vacuumed["Heap Fetches"] == 0
+    assert updated["Heap Fetches"] > 0
+    assert revacuumed["Heap Fetches"] == 0
+
+
+def test_expression_index_serves_the_expression_only(new_pg_db):
+    conn = new_pg_db("sample")
+    before, lowered, bare = replay(conn, S + "expression.sql").plans
+    assert node_types(before) == ["Seq Scan"]
+    assert uses_index(lowered, "users_email_lower_key")
+    assert index_names(bare) == {"users_email_key"}
+    conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
+    alone = explain(conn, statements(S + "expression.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) "))
+    assert node_types(alone) == ["Seq Scan"]
+
+
+def test_unique_expression_index_rejects_a_case_variant(new_pg_db):
+    path = S + "expression-unique.sql"
+    create, insert = statements(path)
+    plain = new_pg_db("sample")
+    plain.execute(insert)  # UNIQUE (email) alone lets the lower-case twin in
+    conn = new_pg_db("sample")
+    conn.execute(create)
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        conn.execute(insert)
+
+
+def test_range_before_sort_column_needs_a_sort(new_pg_db):
+    conn = new_pg_db("sample")
+    (plan,) = replay(conn, S + "composite-range-before-sort.sql").plans
+    assert uses_index(plan, "orders_status_created_at_total_idx")
+    assert has_node(plan, "Sort")
+
+
+def test_sort_before_range_column_needs_no_sort(new_pg_db):
+    conn = new_pg_db("sample")
+    (plan,) = replay(conn, S + "composite-sort-before-range.sql").plans
+    assert uses_index(plan, "orders_status_total_created_at_idx")
+    assert not has_node(plan, "Sort")
+
+
+def test_planner_picks_the_column_order_by_range_width(new_pg_db):
+    conn = new_pg_db("sample")
+    wide, narrow = replay(conn, S + "composite-both.sql").plans
+    assert index_names(wide) == {"orders_status_total_created_at_idx"}
+    assert not has_node(wide, "Sort")
+    assert index_names(narrow) == {"orders_status_created_at_total_idx"}
+    assert has_node(narrow, "Sort")
+
+
+def test_non_leading_column_alone_means_reading_the_whole_index(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "composite-non-leading.sql")
+    filtered, ordered, forced, pinned = done.plans
+    assert node_types(filtered) == ["Seq Scan"]
+    assert has_node(ordered, "Sort") and not index_names(ordered)
+    index_pages = done.results[-1][1][0][0]
+    (scan,) = [n for n in plan_nodes(forced) if n.get("Index Name")]
+    assert scan["Index Name"] == "orders_status_created_at_total_idx"
+    assert blocks(scan) >= 0.95 * index_pages  # every page of the index, for a few dozen rows
+    (pinned_scan,) = [n for n in plan_nodes(pinned) if n.get("Index Name")]
+    assert blocks(pinned_scan) <= 10
+
+
+def test_gist_index_returns_nearest_stores_in_order(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "gist.sql")
+    before, after = done.plans
+    assert has_node(before, "Sort")
+    assert not has_node(after, "Sort")
+    (scan,) = [n for n in plan_nodes(after) if n.get("Index Name") == "stores_location_idx"]
+    assert "Order By" in scan
+    rows = done.results[-1][1]
+    for _, _, degrees, metres in rows:
+        assert degrees < 1 and metres > 100  # the operator's unit is not the metre
+    metres = [r[3] for r in rows]
+    assert metres != sorted(metres)  # planar degrees do not rank like metres on the ground
+
+
+@pytest.fixture(scope="module")
+def gin_plans(pg_databases):
+    from playbooks.engines.readiness import connect
+
+    name = pg_databases.create("large")
+    try:
+        with connect(pg_databases.server, name, autocommit=True) as conn:
+            yield replay(conn, S + "gin.sql").plans
+    finally:
+        pg_databases.drop(name)
+
+
+def test_gin_serves_array_containment(gin_plans):
+    assert uses_index(gin_plans[0], "products_tags_idx")
+
+
+def test_gin_serves_jsonb_containment(gin_plans):
+    assert uses_index(gin_plans[1], "products_attributes_idx")
+
+
+def test_gin_serves_full_text_search_with_the_same_expression(gin_plans):
+    assert uses_index(gin_plans[2], "products_description_fts_idx")
+
+
+def test_full_text_without_the_configuration_argument_misses_the_index(gin_plans):
+    assert not index_names(gin_plans[3])
+    assert node_types(gin_plans[3]) == ["Seq Scan"]
+
+
+def test_sample_catalogue_is_too_small_for_the_array_and_jsonb_indexes(new_pg_db):
+    conn = new_pg_db("sample")
+    tags, attributes, _, _ = replay(conn, S + "gin.sql").plans
+    assert scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'products'") == 9
+    assert node_types(tags) == ["Seq Scan"]
+    assert node_types(attributes) == ["Seq Scan"]
+
+
+def test_one_argument_to_tsvector_cannot_be_indexed(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.InvalidObjectDefinition, match="IMMUTABLE"):
+        replay(conn, S + "gin-fts-one-arg.sql")
+
+
+def gin_operators(conn: Any, family: str) -> set[str]:
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT amopopr::regoperator::text FROM pg_amop AS o "
+            "JOIN pg_opfamily AS f ON f.oid = o.amopfamily "
+            "JOIN pg_am AS a ON a.oid = f.opfmethod "
+            "WHERE a.amname = 'gin' AND f.opfname = %s",
+            (family,),
+        )
+    }
+
+
+def test_gin_operator_classes(new_pg_db):
+    conn = new_pg_db("none")
+    assert {"@>(anyarray,anyarray)", "<@(anyarray,anyarray)", "&&(anyarray,anyarray)"} <= (
+        gin_operators(conn, "array_ops")
+    )
+    path_ops, default_ops = gin_operators(conn, "jsonb_path_ops"), gin_operators(conn, "jsonb_ops")
+    assert "@>(jsonb,jsonb)" in path_ops and "@>(jsonb,jsonb)" in default_ops
+    key_exists = {"?(jsonb,text)", "?|(jsonb,text[])", "?&(jsonb,text[])"}
+    assert not key_exists & path_ops
+    assert key_exists <= default_ops
+
+
+@pytest.fixture
+def brin(new_pg_db):
+    conn = new_pg_db("sample")
+    return conn, replay(conn, S + "brin.sql")
+
+
+def test_brin_column_follows_physical_order(brin):
+    _, done = brin
+    correlation = dict(done.results[0][1])
+    assert correlation["created_at"] > 0.99
+    assert abs(correlation["user_id"]) < 0.9
+
+
+def test_brin_is_a_small_fraction_of_the_btree(brin):
+    _, done = brin
+    sizes = {name: size_bytes(size) for name, size in done.rows("pg_size_pretty")[0]}
+    assert sizes["events_created_at_brin"] < 0.05 * sizes["events_created_at_btree"]
+
+
+def test_brin_serves_a_time_range(brin):
+    _, done = brin
+    assert uses_index(done.plans[0], "events_created_at_brin")
+
+
+def test_brin_summarises_128_pages_and_offers_only_bitmap_scans(brin):
+    conn, _ = brin
+    conn.execute("CREATE EXTENSION pageinspect")
+    assert (
+        scalar(
+            conn,
+            "SELECT pagesperrange FROM brin_metapage_info(get_raw_page('events_created_at_brin', 0))",
+        )
+        == 128
+    )
+    plain, bitmap = conn.execute(
+        "SELECT pg_index_has_property('events_created_at_brin'::regclass, 'index_scan'), "
+        "pg_index_has_property('events_created_at_brin'::regclass, 'bitmap_scan')"
+    ).fetchone()
+    assert (plain, bitmap) == (False, True)
+
+
+def test_brin_on_a_scattered_column_narrows_nothing(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "brin-uncorrelated.sql")
+    (plan,) = done.plans
+    table_pages, table_rows = done.results[-1][1][0]
+    # PostgreSQL 15 chooses the index, and it reads and rechecks the whole table
+    assert uses_index(plan, "events_user_id_brin")
+    (heap,) = [n for n in plan_nodes(plan) if n["Node Type"] == "Bitmap Heap Scan"]
+    assert heap["Lossy Heap Blocks"] >= 0.95 * table_pages
+    assert heap["Rows Removed by Index Recheck"] >= 0.95 * table_rows
+
+
+def test_hash_index_serves_equality_only(new_pg_db):
+    conn = new_pg_db("sample")
+    equal, ranged, ordered = replay(conn, S + "hash.sql").plans
+    assert uses_index(equal, "sessions_token_idx")
+    assert not index_names(ranged)
+    assert not index_names(ordered) and has_node(ordered, "Sort")
+
+
+def test_hash_index_cannot_be_unique(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="unique"):
+        replay(conn, S + "hash-unique.sql")
+
+
+def test_hash_exclusion_constraint_enforces_uniqueness(new_pg_db):
+    conn = new_pg_db("sample")
+    path = S + "hash-exclude.sql"
+    replay(conn, path, upto=-1)
+    with pytest.raises(psycopg.errors.ExclusionViolation):
+        conn.execute(statements(path)[-1])
+
+
+# --- maintenance -------------------------------------------------------------------------------
+
+
+def test_usage_query_names_the_right_columns(new_pg_db):
+    conn = new_pg_db("sample")
+    rows = replay(conn, S + "usage.sql").results[-1][1]
+    assert ("public", "orders", "orders_pkey") in {r[:3] for r in rows}
+    columns = {
+        r[0]
+        for r in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_stat_user_indexes'::regclass"
+        )
+    }
+    assert {"relname", "indexrelname"} <= columns
+    assert not {"tablename", "indexname"} & columns  # the original brief's names
+
+
+def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):
+    conn = new_pg_db("sample")
+    assert replay(conn, S + "unused.sql").results[0][1] == []  # the sample: constraints only
+    conn.execute("CREATE INDEX orders_status_idx ON orders (status)")
+    conn.execute(
+        "ALTER TABLE sessions ADD CONSTRAINT sessions_token_excl EXCLUDE USING hash (token WITH =)"
+    )
+    conn.execute("SELECT pg_stat_reset()")
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    found = {r[2] for r in replay(conn, S + "unused.sql").results[0][1]}
+    assert "orders_status_idx" in found
+    # an exclusion constraint's index is not unique, and is still left out
+    assert not scalar(
+        conn, "SELECT indisunique FROM pg_index WHERE indexrelid = 'sessions_token_excl'::regclass"
+    )
+    assert "sessions_token_excl" not in found
+    unique = {
+        r[0]
+        for r in conn.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index AS i JOIN pg_class AS c "
+            "ON c.oid = i.indexrelid WHERE i.indisunique AND c.relnamespace = 'public'::regnamespace"
+        )
+    }
+    assert unique and not unique & found
+    # one scan, and it is no longer "unused"
+    conn.execute("SET enable_seqscan = off")
+    conn.execute("SELECT count(*) FROM orders WHERE status = 'cancelled'")
+    conn.execute("RESET enable_seqscan")
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    found = {r[2] for r in replay(conn, S + "unused.sql").results[0][1]}
+    assert "orders_status_idx" not in found
+
+
+def test_missing_index_query_finds_tables_read_by_sequential_scans(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, S + "missing-demo.sql")
+    found = {r[1] for r in replay(conn, S + "missing.sql").results[-1][1]}
+    assert {"orders", "events_archive"} <= found
+    assert "customers" not in found
+
+
+def test_counters_that_the_original_missing_index_query_relies_on(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, S + "missing-demo.sql")
+    idx_scan = scalar(
+        conn, "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = 'events_archive'"
+    )
+    assert idx_scan is None  # so `idx_scan < seq_scan` is NULL, and the row is dropped
+    # n_live_tup starts from zero in a database created from a template, and after a reset
+    fresh = new_pg_db("sample")
+    live, reltuples = fresh.execute(
+        "SELECT s.n_live_tup, c.reltuples FROM pg_stat_user_tables AS s "
+        "JOIN pg_class AS c ON c.oid = s.relid WHERE s.relname = 'orders'"
+    ).fetchone()
+    assert live == 0 and reltuples > 10000
+    fresh.execute("ANALYZE orders")
+    assert (
+        flushed_stats(fresh, "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders'")[
+            0
+        ]
+        > 10000
+    )
+    fresh.execute("SELECT pg_stat_reset()")
+    assert scalar(fresh, "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders'") == 0
+
+
+def test_failed_concurrent_unique_build_leaves_an_invalid_index(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        replay(conn, S + "invalid-build.sql")
+    find, drop = statements(S + "invalid.sql")
+    rows = conn.execute(find).fetchall()
+    assert [(str(r[0]), r[2]) for r in rows] == [("sessions_user_id_key", False)]
+    plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM sessions WHERE user_id = 42")
+    assert not uses_index(plan.fetchone()[0][0]["Plan"], "sessions_user_id_key")
+    with pytest.raises(psycopg.errors.DuplicateTable):  # it still holds the name
+        conn.execute("CREATE INDEX CONCURRENTLY sessions_user_id_key ON sessions (user_id)")
+    conn.execute(drop)
+    assert conn.execute(find).fetchall() == []
+
+
+def test_reindex_concurrently_shrinks_a_bloated_index(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "reindex.sql")
+    before = size_bytes(done.rows("before_delete")[0][0][0])
+    vacuumed = size_bytes(done.rows("after_vacuum")[0][0][0])
+    rebuilt = size_bytes(done.rows("after_reindex")[0][0][0])
+    assert vacuumed >= 0.9 * before
+    assert rebuilt < 0.5 * vacuumed
+
+
+def test_reindex_concurrently_refuses_a_transaction_block(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.ActiveSqlTransaction):
+        replay(conn, S + "reindex-in-transaction.sql")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)",
+        statements(S + "reindex-in-transaction.sql")[-1],  # REINDEX INDEX CONCURRENTLY
+    ],
+    ids=["create", "reindex"],
+)
+def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
+    import threading
+    import time
+
+    builder = new_pg_db("sample")
+    dbname = builder.info.dbname
+    holder = psycopg.connect(builder.info.dsn, autocommit=True)
+    writer = psycopg.connect(builder.info.dsn, autocommit=True)
+    try:
+        # An open writing transaction makes the concurrent build wait, holding its table lock.
+        holder.execute("BEGIN")
+        holder.execute("INSERT INTO orders (customer_id, status, total) VALUES (2, 'pending', 5)")
+        pid = builder.info.backend_pid
+        thread = threading.Thread(target=builder.execute, args=(build,))
+        thread.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            waiting = scalar(
+                writer,
+                "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted",
+                (pid,),
+            )
+            if waiting:
+                break
+            time.sleep(0.02)
+        assert waiting, "the concurrent build never waited for the open transaction"
+        held = {
+            r[0]
+            for r in writer.execute(
+                "SELECT mode FROM pg_locks WHERE pid = %s AND granted AND relation = "
+                "'orders'::regclass AND database = (SELECT oid FROM pg_database "
+                "WHERE datname = %s)",
+                (pid, dbname),
+            )
+        }
+        assert held == {"ShareUpdateExclusiveLock"}
+        writer.execute("SET lock_timeout = '2s'")
+        writer.execute("INSERT INTO orders (customer_id, status, total) VALUES (1, 'pending', 10)")
+        assert scalar(writer, "SELECT count(*) FROM orders") > 0
+        holder.execute("COMMIT")
+        thread.join(10)
+        assert not thread.is_alive()
+        assert scalar(
+            writer, "SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = 'orders'::regclass"
+        )
+    finally:
+        holder.close()
+        writer.close()
+
+
+def test_hypopg_index_is_planned_but_never_built(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "hypopg.sql")
+    planned, executed = done.plans
+    (name,) = index_names(planned)
+    assert re.fullmatch(r"<\d+>btree_orders_customer_id", name)
+    assert done.rows("real_indexes")[0] == [(1,)]  # orders_pkey only
+    assert not index_names(executed)
+    # another session does not see this session's hypothetical index
+    replay(conn, S + "hypopg.sql", upto=1)
+    with psycopg.connect(conn.info.dsn, autocommit=True) as other:
+        query = statements(S + "hypopg.sql")[1].removeprefix("EXPLAIN (COSTS OFF) ")
+        assert not index_names(explain(other, query))
+    assert index_names(explain(conn, query))
+
+
+# --- MariaDB -----------------------------------------------------------------------------------
+
+
+def _mariadb_explain(conn: Any, path: str) -> list[dict]:
+    """Run a MariaDB snippet; the EXPLAIN rows (as dicts) of each EXPLAIN statement."""
+    plans = []
+    with conn.cursor() as cur:
+        for text in statements(path):
+            cur.execute(text)
+            if text.upper().startswith("EXPLAIN"):
+                names = [d[0] for d in cur.description]
+                plans.append([dict(zip(names, row, strict=True)) for row in cur.fetchall()])
+            elif cur.description:
+                cur.fetchall()
+    return plans
+
+
+def test_mariadb_virtual_column_index_serves_only_queries_naming_it(mariadb_conn):
+    named, status = _mariadb_explain(mariadb_conn, "mariadb/indexing/virtual-column-index.sql")
+    assert named[0]["key"] == "orders_pending_since_idx"
+    assert status[0]["key"] is None
