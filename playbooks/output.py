@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # PostgreSQL type OIDs psql right-aligns: int2, int4, int8, oid, float4, float8, money, numeric.
 NUMERIC_OIDS = {21, 23, 20, 26, 700, 701, 790, 1700}
 _PLAN_COLUMN = "QUERY PLAN"
-_NODE_DETAIL = re.compile(r"\s{2}\((cost|actual|never executed).*$")
+_NODE_DETAIL = re.compile(r"\s+\((cost|actual|never executed).*$")
 
 
 @dataclass

@@ -91,7 +91,6 @@ def _postgres() -> Server:
         "unix_socket_directories": str(work),
         # A throwaway server: durability off, start fast, stop fast.
         "fsync": "off",
-        "synchronous_commit": "off",
         "full_page_writes": "off",
         "shared_preload_libraries": "pg_stat_statements",
         "max_connections": "200",

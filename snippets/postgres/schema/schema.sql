@@ -1,3 +1,4 @@
+-- example: data=none
 -- The handbook's sample schema: a small shop. Every example and every claim uses it.
 -- Deliberately only primary keys and the uniqueness rules of the model are indexed;
 -- the Indexing chapter adds the rest and shows what each index changes.
