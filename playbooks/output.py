@@ -2,7 +2,7 @@
 
 A page may follow a SQL fence (inline or an include) with ```{.text output}```: the results of
 the example's statements, each as psql prints it without the row-count footer, separated by
-blank lines. Plans (the `QUERY PLAN` column of EXPLAIN) are printed as bare lines and compared
+blank lines; a call of a function returning void prints nothing. Plans (the `QUERY PLAN` column of EXPLAIN) are printed as bare lines and compared
 by shape — node types, relations and indexes, and nesting — since costs and timings vary. An
 expected error is printed as psql does: `ERROR:  message`.
 """
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 # PostgreSQL type OIDs psql right-aligns: int2, int4, int8, oid, float4, float8, money, numeric.
+VOID_OID = 2278
 NUMERIC_OIDS = {21, 23, 20, 26, 700, 701, 790, 1700}
 _PLAN_COLUMN = "QUERY PLAN"
 _NODE_DETAIL = re.compile(r"\s+\((cost|actual|never executed).*$")

@@ -213,7 +213,7 @@ def run_sql(example: Example, connection: Any) -> None:
             cursor.execute(statement.text)
             if cursor.description:
                 rows = cursor.fetchall()
-                if example.output is not None:
+                if example.output is not None and not _is_void(cursor.description):
                     printed.append(_printed(cursor.description, rows))
             continue
         except Exception as exc:
@@ -255,6 +255,11 @@ def _load_everything_as_text(cursor: Any) -> None:
         for oid in (info.oid, info.array_oid):
             if oid:
                 cursor.adapters.register_loader(oid, AsText)
+
+
+def _is_void(description: Any) -> bool:
+    """A call such as SELECT pg_stat_force_next_flush(): its empty result is not shown."""
+    return all(column.type_code == output.VOID_OID for column in description)
 
 
 def _printed(description: Any, rows: list) -> tuple[str, bool]:
