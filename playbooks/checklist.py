@@ -71,6 +71,11 @@ def read_phase(path: Path, docs: Path = paths.DOCS) -> Phase:
 
 
 def phases(docs: Path = paths.DOCS) -> list[Phase]:
-    """Every page under docs/phases/ that holds a checklist, in file-name order."""
+    """Every page under docs/phases/ that holds a checklist, in the order of their phase numbers."""
     found = [read_phase(p, docs) for p in sorted((docs / "phases").glob("*.md"))]
-    return [phase for phase in found if phase.items]
+    return sorted((p for p in found if p.items), key=lambda p: (_number(p.title), p.name))
+
+
+def _number(title: str) -> int:
+    m = re.match(r"Phase\s+(\d+)", title)
+    return int(m.group(1)) if m else 99

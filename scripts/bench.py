@@ -3,7 +3,8 @@
     python scripts/bench.py [--runs N] [--suite]
 
 engine start (PostgreSQL ≤ 1 s, MariaDB ≤ 2 s), a fresh database per example (≤ 50 ms),
-`mkdocs build --strict` (≤ 10 s) and, with --suite, the whole test suite (≤ 60 s).
+`mkdocs build --strict` (≤ 10 s), `playbook --help` and `list` (≤ 0.3 s), `playbook check` on
+200 000 orders (≤ 2 s) and, with --suite, the whole test suite (≤ 60 s).
 """
 
 from __future__ import annotations
@@ -66,6 +67,20 @@ def main() -> None:
     clone = timed(lambda: names.append(databases.create("sample")), max(30, args.runs))
     report("fresh database (clone of sample)", clone, 0.05)
     report("drop database", timed(lambda: databases.drop(names.pop()), len(names)), 0.05)
+
+    playbook = [sys.executable, "-m", "playbooks.cli"]
+
+    def cli(*args: str) -> None:
+        subprocess.run([*playbook, *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+    report("playbook --help", timed(lambda: cli("--help"), max(10, args.runs)), 0.3)
+    report("playbook list", timed(lambda: cli("list"), max(10, args.runs)), 0.3)
+    large = databases.create("large")  # 200 000 orders
+    report(
+        "playbook check (200k orders)",
+        timed(lambda: cli("check", "--dsn", server.url(large), "--fail-on", "never"), args.runs),
+        2.0,
+    )
     server.stop()
 
     def build() -> None:

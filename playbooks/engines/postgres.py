@@ -59,6 +59,16 @@ class Databases:
         self._created.append(name)
         return name
 
+    def create_sample(self, n_orders: int, name: str) -> str:
+        """A database `name` holding the sample data generated for `n_orders` orders."""
+        with self._admin() as admin:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {self.template('schema')}")
+        self._created.append(name)
+        with connect(self.server, name, autocommit=True) as conn:
+            conn.execute("SELECT generate_sample_data(%s)", (n_orders,))
+            conn.execute("VACUUM ANALYZE")
+        return name
+
     def drop(self, name: str) -> None:
         with self._admin() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
