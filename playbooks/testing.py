@@ -1,6 +1,6 @@
 """The pytest plugin that runs every example of the handbook on real engines.
 
-Loaded by tests/conftest.py. It provides:
+Loaded by the root conftest.py. It provides:
 
 * `--require-engines=postgres,mariadb,redis`: a missing engine fails instead of skipping;
 * one server per engine per session, and the fixtures examples use: `conn` (psycopg, autocommit,
@@ -26,7 +26,9 @@ from playbooks.engines.readiness import connect
 from playbooks.examples import Collection, Example, collect
 from playbooks.sql import split_statements
 
-KNOWN_ENGINES = engines.ENGINES
+# What --require-engines accepts: the servers of playbooks.engines, and other run-times the
+# suite needs that a machine may lack (the browser of the site test).
+KNOWN_ENGINES = (*engines.ENGINES, "chromium")
 _SQLGLOT_DIALECT = {"postgres": "postgres", "mariadb": "mysql"}
 
 
@@ -83,13 +85,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # --- engines ---------------------------------------------------------------------------------
 
 
+def unavailable(config: pytest.Config, engine: str, reason: str) -> None:
+    """Skip the test, with the reason, or fail it when the run requires this engine."""
+    if engine in config.stash[_REQUIRED]:
+        pytest.fail(f"{engine} is required (--require-engines) but unavailable: {reason}", False)
+    pytest.skip(f"{engine} unavailable: {reason}")
+
+
 def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
     try:
         server = engines.start(engine)
     except engines.EngineUnavailable as e:
-        if engine in request.config.stash[_REQUIRED]:
-            pytest.fail(f"{engine} is required (--require-engines) but unavailable: {e}", False)
-        pytest.skip(f"{engine} unavailable: {e}")
+        unavailable(request.config, engine, str(e))
     request.addfinalizer(server.stop)
     request.config.stash[_SERVERS][engine] = server
     return server
