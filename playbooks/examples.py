@@ -45,6 +45,12 @@ class Example:
         return self.attrs.get("error")
 
     @property
+    def after(self) -> list[str]:
+        """Snippets (paths under snippets/) to run first, in the same database: their end
+        state, expected error included, is where this example starts."""
+        return [p for p in self.attrs.get("after", "").split(",") if p]
+
+    @property
     def fixtures(self) -> list[str]:
         return [f for f in self.attrs.get("fixtures", "").split(",") if f]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -315,7 +316,13 @@ def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
             code = compile(example.code, str(path), "exec")
             exec(code, {"__name__": "__example__", "__file__": str(path), **names})
         elif example.engine == "postgres":
-            run_sql(example, request.getfixturevalue("new_pg_db")(example.data))
+            connection = request.getfixturevalue("new_pg_db")(example.data)
+            by_source = {e.source: e for e in collection(request.config).examples}
+            for path in example.after:
+                if f"snippets/{path}" not in by_source:
+                    pytest.fail(f"{example}: after={path}: no such snippet example", False)
+                run_sql(replace(by_source[f"snippets/{path}"], output=None), connection)
+            run_sql(example, connection)
         else:
             run_sql(example, request.getfixturevalue("mariadb_conn"))
 

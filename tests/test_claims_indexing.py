@@ -15,6 +15,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from playbooks import paths
+from playbooks.examples import page_fences
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet, split_statements
 
 _EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
@@ -34,11 +36,11 @@ def statements(path: str) -> list[str]:
     return [s.text for s in split_statements(snippet(path))]
 
 
-def replay(conn: Any, path: str, upto: int | None = None) -> Replay:
-    """Run the snippet's statements (the first `upto` of them), keeping plans and rows."""
+def replay(conn: Any, path: str, upto: int | None = None, start: int = 0) -> Replay:
+    """Run the snippet's statements (from `start`, up to `upto`), keeping plans and rows."""
     done = Replay()
     with conn.cursor() as cur:
-        for text in statements(path)[:upto]:
+        for text in statements(path)[start:upto]:
             m = _EXPLAIN.match(text)
             if m:
                 opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
@@ -81,6 +83,22 @@ def blocks(node: dict) -> int:
 
 
 S = "postgres/indexing/"
+PAGE = paths.DOCS / "phases" / "indexing.md"
+
+
+def shown_after(include: str) -> str:
+    """The text block that the page shows right after the fence including `include`."""
+    fences = page_fences(PAGE, paths.DOCS.parent)
+    for fence, following in zip(fences, fences[1:], strict=False):
+        if (fence.includes or []) == [include] and following.lang == "text":
+            return following.body
+    raise AssertionError(f"{PAGE} shows no text block after {include}")
+
+
+def test_sample_data_is_what_the_introduction_says(new_pg_db):
+    conn = new_pg_db("sample")
+    assert scalar(conn, "SELECT count(*) FROM orders") == 20000
+    assert scalar(conn, "SELECT count(*) FROM events") == 40000
 
 
 # --- when to index -----------------------------------------------------------------------------
@@ -129,11 +147,21 @@ def test_foreign_keys_bring_no_index(new_pg_db):
 def test_foreign_key_check_scans_the_referencing_table_without_an_index(new_pg_db):
     conn = new_pg_db("sample")
     before = flushed_stats(
-        conn, "SELECT seq_scan, idx_scan FROM pg_stat_user_tables WHERE relname = 'orders'"
+        conn,
+        "SELECT seq_scan, idx_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = 'orders'",
     )
-    done = replay(conn, S + "fk-delete.sql")
+    path = S + "fk-delete.sql"
+    without_index = 4  # insert, delete, flush, read the counters
+    assert statements(path)[without_index].startswith("CREATE INDEX")
+    done = replay(conn, path, upto=without_index)
     seq_scan, idx_scan = done.rows("FROM pg_stat_user_tables")[0][0]
     assert (seq_scan - before[0], idx_scan - before[1]) == (1, 0)
+    # "a sequential scan of all 20,000 orders": the one check read every row of the table
+    seq_tup_read = flushed_stats(
+        conn, "SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = 'orders'"
+    )[0]
+    assert seq_tup_read - before[2] == scalar(conn, "SELECT count(*) FROM orders") == 20000
+    done = replay(conn, path, start=without_index)
     assert done.rows("FROM pg_stat_user_indexes")[0][0] == (1,)
 
 
@@ -146,7 +174,13 @@ def test_small_table_is_read_whole_despite_its_primary_key(new_pg_db):
 
 def test_value_matching_most_rows_ignores_the_index(new_pg_db):
     conn = new_pg_db("sample")
-    delivered, cancelled = replay(conn, S + "selectivity.sql").plans
+    done = replay(conn, S + "selectivity.sql")
+    delivered, cancelled = done.plans
+    [(values, freqs)] = done.rows("most_common_freqs")[0]
+    share = dict(zip(values.strip("{}").split(","), freqs, strict=True))  # anyarray comes as text
+    assert len(share) == 5  # five values
+    assert 0.55 < share["delivered"] < 0.65  # "60 % of the rows"
+    assert 0.04 < share["cancelled"] < 0.06  # "5 %"
     assert node_types(delivered) == ["Seq Scan"]
     assert uses_index(cancelled, "orders_status_idx")
 
@@ -204,7 +238,7 @@ def test_btree_serves_like_prefix_only_with_pattern_ops(new_pg_db):
     assert uses_index(after, "users_email_pattern_idx")
     # alone, the pattern index serves = but not the collation's order
     conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
-    equal = explain(conn, "SELECT id FROM users WHERE email = 'SCerf2@EXAMPLE.COM'")
+    equal = explain(conn, "SELECT id FROM users WHERE email = 'Sophie.Liskov2@example.com'")
     assert uses_index(equal, "users_email_pattern_idx")
     ordered = explain(conn, "SELECT id, email FROM users ORDER BY email LIMIT 5")
     assert has_node(ordered, "Sort") and not index_names(ordered)
@@ -218,7 +252,9 @@ def test_unique_index_rejects_a_duplicate(new_pg_db):
 
 def test_nulls_are_distinct_by_default(new_pg_db):
     conn = new_pg_db("sample")
-    assert len(replay(conn, S + "unique-nulls.sql").results[-1][1]) == 2
+    rows = replay(conn, S + "unique-nulls.sql").results[-1][1]
+    assert len(rows) == 2
+    assert all(parent is None and name == "Books" for _, parent, name in rows)
 
 
 def test_nulls_not_distinct_rejects_a_second_null(new_pg_db):
@@ -253,6 +289,9 @@ def test_partial_index_is_a_fraction_of_the_full_one(partial):
         " / pg_relation_size('orders_created_at_idx')",
     )
     assert ratio < 0.2
+    assert 1 / 8 < ratio < 1 / 6  # "about a seventh of the size"
+    pending = scalar(conn, "SELECT avg((status = 'pending')::int)::float FROM orders")
+    assert 0.09 < pending < 0.11  # "the tenth of the orders that are pending"
 
 
 def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
@@ -262,6 +301,8 @@ def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
     assert uses_index(custom, "orders_pending_created_at_idx")
     assert not uses_index(generic, "orders_pending_created_at_idx")
     generic_plans, custom_plans = done.results[-1][1][0]
+    # one EXPLAIN EXECUTE and four EXECUTEs made the five custom plans
+    assert sum(s.startswith("EXECUTE") for s in statements(S + "partial-prepared.sql")) == 4
     assert generic_plans >= 1 and custom_plans == 5
     # the way out: custom plans, always
     conn.execute("SET plan_cache_mode = force_custom_plan")
@@ -271,16 +312,22 @@ def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
 
 def test_psycopg_reaches_the_generic_plan_on_its_own(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "partial-prepared.sql", upto=3)  # the two indexes and ANALYZE
+    path = S + "partial-prepared.sql"
+    replay(conn, path, upto=3)  # the two indexes and ANALYZE
     assert conn.prepare_threshold == 5
-    query = "SELECT id, created_at FROM orders WHERE status = %s ORDER BY created_at LIMIT 20"
+    # the query of the page's PREPARE, sent by the application with a parameter
+    (prepare,) = [s for s in statements(path) if s.startswith("PREPARE")]
+    query = prepare.split(" AS", 1)[1].strip().replace("$1", "%s")
     for _ in range(11):
         conn.execute(query, ("pending",)).fetchall()
-    counts = conn.execute(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+    [(name, generic, custom)] = conn.execute(
+        "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements "
         "WHERE statement LIKE 'SELECT id, created_at FROM orders WHERE status = $1%'"
     ).fetchall()
-    assert counts == [(1, 5)]  # prepared at the 6th call, custom 6th-10th, generic from the 11th
+    assert (generic, custom) == (1, 5)  # prepared at the 6th call, custom 6th-10th, generic 11th
+    # and the plan it now runs cannot use the partial index
+    plan = explain(conn, f"EXECUTE {name}('pending')")
+    assert not uses_index(plan, "orders_pending_created_at_idx")
 
 
 def test_covering_index_only_scan_needs_the_visibility_map(new_pg_db):
@@ -306,6 +353,17 @@ def test_expression_index_serves_the_expression_only(new_pg_db):
     conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
     alone = explain(conn, statements(S + "expression.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) "))
     assert node_types(alone) == ["Seq Scan"]
+
+
+def test_addresses_are_stored_as_typed(new_pg_db):
+    conn = new_pg_db("sample")
+    # the addresses the page quotes exist, in that case
+    for address in ("Sophie.Liskov2@example.com", "edsger_turing9@EXAMPLE.COM"):
+        assert scalar(conn, "SELECT count(*) FROM users WHERE email = %s", (address,)) == 1
+    # the look-up of expression.sql finds an address stored with capitals
+    (literal,) = set(re.findall(r"'([^']+@[^']+)'", snippet(S + "expression.sql")))
+    stored = conn.execute("SELECT email FROM users WHERE lower(email) = %s", (literal,)).fetchall()
+    assert len(stored) == 1 and stored[0][0] != literal
 
 
 def test_unique_expression_index_rejects_a_case_variant(new_pg_db):
@@ -336,6 +394,10 @@ def test_sort_before_range_column_needs_no_sort(new_pg_db):
 def test_planner_picks_the_column_order_by_range_width(new_pg_db):
     conn = new_pg_db("sample")
     wide, narrow = replay(conn, S + "composite-both.sql").plans
+    # the snippet's comments: "about 500 pending orders" and "a handful of rows"
+    count = "SELECT count(*) FROM orders WHERE status = 'pending' AND created_at >= %s"
+    assert 450 <= scalar(conn, count, ("2026-06-01",)) <= 600
+    assert scalar(conn, count, ("2026-10-30",)) <= 20
     assert index_names(wide) == {"orders_status_total_created_at_idx"}
     assert not has_node(wide, "Sort")
     assert index_names(narrow) == {"orders_status_created_at_total_idx"}
@@ -369,6 +431,12 @@ def test_gist_index_returns_nearest_stores_in_order(new_pg_db):
         assert degrees < 1 and metres > 100  # the operator's unit is not the metre
     metres = [r[3] for r in rows]
     assert metres != sorted(metres)  # planar degrees do not rank like metres on the ground
+    # "store #4 comes before #2 although #2 is more than a kilometre nearer"
+    order = [name for _, name, _, _ in rows]
+    distance = {name: m for _, name, _, m in rows}
+    four, two = "New York #4", "New York #2"
+    assert order.index(four) < order.index(two)
+    assert distance[four] - distance[two] > 1000
 
 
 @pytest.fixture(scope="module")
@@ -378,6 +446,8 @@ def gin_plans(pg_databases):
     name = pg_databases.create("large")
     try:
         with connect(pg_databases.server, name, autocommit=True) as conn:
+            # "the large data set (2,000 products)"
+            assert scalar(conn, "SELECT count(*) FROM products") == 2000
             yield replay(conn, S + "gin.sql").plans
     finally:
         pg_databases.drop(name)
@@ -450,12 +520,16 @@ def test_brin_column_follows_physical_order(brin):
     correlation = dict(done.results[0][1])
     assert correlation["created_at"] > 0.99
     assert abs(correlation["user_id"]) < 0.9
+    # "a correlation of about 0.4" (ANALYZE samples rows: the true value is about 0.375)
+    assert 0.3 < correlation["user_id"] < 0.5
 
 
 def test_brin_is_a_small_fraction_of_the_btree(brin):
     _, done = brin
     sizes = {name: size_bytes(size) for name, size in done.rows("pg_size_pretty")[0]}
     assert sizes["events_created_at_brin"] < 0.05 * sizes["events_created_at_btree"]
+    # "less than a thirtieth of the size of the B-tree"
+    assert sizes["events_created_at_brin"] < sizes["events_created_at_btree"] / 30
 
 
 def test_brin_serves_a_time_range(brin):
@@ -490,11 +564,17 @@ def test_brin_on_a_scattered_column_narrows_nothing(new_pg_db):
     (heap,) = [n for n in plan_nodes(plan) if n["Node Type"] == "Bitmap Heap Scan"]
     assert heap["Lossy Heap Blocks"] >= 0.95 * table_pages
     assert heap["Rows Removed by Index Recheck"] >= 0.95 * table_rows
+    # "every one of the 562 pages matched some block range ... rechecked every row"
+    assert heap["Lossy Heap Blocks"] == table_pages
+    assert heap["Actual Rows"] + heap["Rows Removed by Index Recheck"] == table_rows
 
 
 def test_hash_index_serves_equality_only(new_pg_db):
     conn = new_pg_db("sample")
     equal, ranged, ordered = replay(conn, S + "hash.sql").plans
+    # "short keys such as these 32-character tokens"
+    widths = conn.execute("SELECT DISTINCT length(token) FROM sessions").fetchall()
+    assert widths == [(32,)]
     assert uses_index(equal, "sessions_token_idx")
     assert not index_names(ranged)
     assert not index_names(ordered) and has_node(ordered, "Sort")
@@ -566,7 +646,6 @@ def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):
 
 def test_missing_index_query_finds_tables_read_by_sequential_scans(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "missing-demo.sql")
     found = {r[1] for r in replay(conn, S + "missing.sql").results[-1][1]}
     assert {"orders", "events_archive"} <= found
     assert "customers" not in found
@@ -574,7 +653,7 @@ def test_missing_index_query_finds_tables_read_by_sequential_scans(new_pg_db):
 
 def test_counters_that_the_original_missing_index_query_relies_on(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "missing-demo.sql")
+    replay(conn, S + "missing.sql")
     idx_scan = scalar(
         conn, "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = 'events_archive'"
     )

@@ -151,3 +151,24 @@ def test_a_shown_output_must_match_what_the_engine_prints(handbook, monkeypatch,
     result.stdout.fnmatch_lines(
         ["*docs/page.md:*: the output shown for docs/page.md:* result 1 differs*"]
     )
+
+
+def test_after_starts_an_example_from_the_state_another_snippet_leaves(
+    handbook, monkeypatch, postgres_server
+):
+    use_servers(monkeypatch, postgres_server)
+    snippets = handbook.path / "snippets" / "postgres"
+    snippets.mkdir(parents=True)
+    (snippets / "setup.sql").write_text(
+        "-- example: data=none error=division_by_zero\nCREATE TABLE t (v int);\n"
+        "INSERT INTO t VALUES (42);\nSELECT 1 / 0;\n"
+    )
+    (snippets / "query.sql").write_text(
+        "-- example: data=none after=postgres/setup.sql\nSELECT v FROM t;\n"
+    )
+    page(
+        handbook,
+        '# P\n\n```sql\n--8<-- "postgres/query.sql"\n```\n\n```{.text output}\n v\n----\n 42\n```\n',
+    )
+    result = handbook.runpytest("tests/test_inner_examples.py", "-k", "test_runs")
+    result.assert_outcomes(passed=2)

@@ -1,4 +1,4 @@
--- example: data=sample
+-- example: data=sample after=postgres/indexing/invalid-build.sql
 -- Indexes that a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY left behind.
 SELECT i.indexrelid::regclass AS index_name,
        i.indrelid::regclass   AS table_name,

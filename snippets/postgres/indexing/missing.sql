@@ -1,4 +1,21 @@
 -- example: data=sample
+-- --8<-- [start:workload]
+-- An archive made with CREATE TABLE AS has no index at all, not even a primary key.
+CREATE TABLE events_archive AS SELECT * FROM events WHERE created_at < '2026-01-01';
+ANALYZE events_archive;
+-- The application looks up orders by customer and archived events by user, 200 times.
+DO $$
+BEGIN
+    FOR i IN 1..200 LOOP
+        PERFORM count(*) FROM orders WHERE customer_id = i;
+        PERFORM count(*) FROM events_archive WHERE user_id = i;
+    END LOOP;
+END
+$$;
+SELECT pg_stat_force_next_flush();
+-- --8<-- [end:workload]
+
+-- --8<-- [start:query]
 -- Large tables read mostly by sequential scans.
 SELECT s.schemaname,
        s.relname AS table_name,
@@ -13,3 +30,4 @@ WHERE s.seq_scan > 100
   AND c.reltuples > 10000
   AND coalesce(s.idx_scan, 0) < s.seq_scan
 ORDER BY s.seq_tup_read DESC;
+-- --8<-- [end:query]

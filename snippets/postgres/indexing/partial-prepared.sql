@@ -2,10 +2,12 @@
 CREATE INDEX orders_pending_created_at_idx ON orders (created_at) WHERE status = 'pending';
 CREATE INDEX orders_created_at_idx ON orders (created_at);
 ANALYZE orders;
--- The status arrives as a parameter, as it does from most application code.
+-- A worker takes the oldest order in a given status. The status arrives as a parameter,
+-- as it does from most application code.
 PREPARE orders_by_status (text) AS
-    SELECT id, created_at FROM orders WHERE status = $1 ORDER BY created_at LIMIT 20;
+    SELECT id, created_at FROM orders WHERE status = $1 ORDER BY created_at LIMIT 1;
 -- The first executions are planned for the value given: the partial index is used.
+-- EXPLAIN EXECUTE plans the statement as an execution does, and counts as one.
 EXPLAIN (COSTS OFF) EXECUTE orders_by_status('pending');
 EXECUTE orders_by_status('pending');
 EXECUTE orders_by_status('pending');
