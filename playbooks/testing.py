@@ -28,8 +28,8 @@ from playbooks.examples import Collection, Example, collect
 from playbooks.sql import split_statements
 
 # What --require-engines accepts: the servers of playbooks.engines, and other run-times the
-# suite needs that a machine may lack (the browser of the site test).
-KNOWN_ENGINES = (*engines.ENGINES, "chromium")
+# suite needs that a machine may lack (PgBouncer in front of PostgreSQL, the site test's browser).
+KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "chromium")
 _SQLGLOT_DIALECT = {"postgres": "postgres", "mariadb": "mysql"}
 
 
@@ -91,6 +91,11 @@ def unavailable(config: pytest.Config, engine: str, reason: str) -> None:
     if engine in config.stash[_REQUIRED]:
         pytest.fail(f"{engine} is required (--require-engines) but unavailable: {reason}", False)
     pytest.skip(f"{engine} unavailable: {reason}")
+
+
+def record_engine(config: pytest.Config, name: str, version: str) -> None:
+    """Name, in the closing summary, a run-time that is no server of ours (the browser)."""
+    config.stash[_SERVERS][name] = engines.Server(name, "", 0, version=version)
 
 
 def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
@@ -313,7 +318,7 @@ def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
         if example.lang == "python":
             names = {n: request.getfixturevalue(n) for n in example.fixtures}
             path = request.config.rootpath / example.source
-            code = compile(example.code, str(path), "exec")
+            code = compile(example.code, str(path), "exec", dont_inherit=True)
             exec(code, {"__name__": "__example__", "__file__": str(path), **names})
         elif example.engine == "postgres":
             connection = request.getfixturevalue("new_pg_db")(example.data)
@@ -383,3 +388,117 @@ class _Summary:
         unused = self.config.stash[_REQUIRED] - set(servers)
         if unused:
             tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
+
+
+# --- Phase 5 (Scaling): a streaming replica, PgBouncer, shards -------------------------------
+# Added for docs/phases/scaling.md and tests/test_claims_scaling.py. The replica pair and
+# PgBouncer are started once per session, on first use; each test gets databases of its own.
+
+
+@pytest.fixture(scope="session")
+def replication(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Server]:
+    """(primary, standby): a small local throwaway primary of its own and a streaming standby.
+
+    The primary is not the session's `postgres_server`: that one holds every template and
+    example database, and a base backup of it would copy all of them.
+    """
+    from playbooks.engines import _local, replica
+
+    missing = _local.missing("postgres")
+    if missing:
+        unavailable(request.config, "postgres", f"a replica needs local binaries: {missing}")
+    primary = _local.start("postgres")
+    engines._running.append(primary)
+    request.addfinalizer(primary.stop)
+    try:
+        standby = replica.start(primary)
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "postgres", str(e))
+    request.addfinalizer(standby.stop)  # finalizers run last-in first-out: standby first
+    return primary, standby
+
+
+_replicated_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def _replicated_db(replication: tuple[engines.Server, engines.Server]) -> str:
+    """One database on the replica pair; each test gets a schema of its own in it."""
+    from playbooks.engines.replica import wait_replayed
+
+    primary, standby = replication
+    with connect(primary, autocommit=True) as admin, connect(standby, autocommit=True) as reader:
+        admin.execute("CREATE DATABASE dbarch_replicated")
+        wait_replayed(admin, reader)
+    return "dbarch_replicated"
+
+
+@pytest.fixture
+def _replicated_schema(
+    replication: tuple[engines.Server, engines.Server], _replicated_db: str
+) -> Iterator[str]:
+    from playbooks.engines.replica import wait_replayed
+
+    primary, standby = replication
+    schema = f"example_{next(_replicated_counter)}"
+    with connect(primary, _replicated_db, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+        with connect(standby, _replicated_db, autocommit=True) as reader:
+            wait_replayed(conn, reader)
+    yield schema
+    with connect(primary, _replicated_db, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _in_schema(url: str, schema: str) -> str:
+    return f"{url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def primary_url(
+    replication: tuple[engines.Server, engines.Server], _replicated_db: str, _replicated_schema: str
+) -> str:
+    """The URL of an empty schema (the search_path) on the primary of a streaming replica pair."""
+    return _in_schema(replication[0].url(_replicated_db), _replicated_schema)
+
+
+@pytest.fixture
+def replica_url(
+    replication: tuple[engines.Server, engines.Server], _replicated_db: str, _replicated_schema: str
+) -> str:
+    """The URL of the same schema on the standby (read-only)."""
+    return _in_schema(replication[1].url(_replicated_db), _replicated_schema)
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_server(
+    request: pytest.FixtureRequest, postgres_server: engines.Server
+) -> engines.Server:
+    """PgBouncer started from snippets/pgbouncer/pgbouncer.ini, pooling `postgres_server`."""
+    from playbooks import paths
+    from playbooks.engines import pgbouncer
+
+    try:
+        server = pgbouncer.start(paths.SNIPPETS / "pgbouncer/pgbouncer.ini", postgres_server)
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "pgbouncer", str(e))
+    request.addfinalizer(server.stop)
+    request.config.stash[_SERVERS]["pgbouncer"] = server
+    return server
+
+
+@pytest.fixture
+def pgbouncer_url(pgbouncer_server: engines.Server, pg_databases: Databases) -> Iterator[str]:
+    """The URL, through PgBouncer, of a fresh database holding the sample data."""
+    name = pg_databases.create("sample")
+    yield pgbouncer_server.url(name)
+    pg_databases.drop(name)  # WITH (FORCE) also ends PgBouncer's server connections
+
+
+@pytest.fixture
+def shard_urls(pg_databases: Databases) -> Iterator[list[str]]:
+    """The URLs of two fresh databases (extensions only) that play two shards."""
+    names = [pg_databases.create("none") for _ in range(2)]
+    yield [pg_databases.server.url(name) for name in names]
+    for name in names:
+        pg_databases.drop(name)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from .. import paths
@@ -26,9 +28,14 @@ class Databases:
         self._templates: dict[str, str] = {}
         self._created: list[str] = []
         self._counter = itertools.count(1)
+        self._admin_conn: Any = None
 
-    def _admin(self) -> Any:
-        return connect(self.server, autocommit=True)
+    @contextlib.contextmanager
+    def _admin(self) -> Iterator[Any]:
+        """One maintenance connection, kept open: a new one per clone would double its cost."""
+        if self._admin_conn is None or self._admin_conn.closed:
+            self._admin_conn = connect(self.server, autocommit=True)
+        yield self._admin_conn
 
     def template(self, data: str) -> str:
         if data not in DATA_LEVELS:
@@ -78,6 +85,8 @@ class Databases:
         """Drop everything created here (only matters on a server we did not start)."""
         for name in reversed(list(self._created)):
             self.drop(name)
+        if self._admin_conn is not None:
+            self._admin_conn.close()
 
 
 def _fill(conn: Any, data: str) -> None:

@@ -1,0 +1,107 @@
+"""PgBouncer, started from the configuration file a page shows, in front of a throwaway PostgreSQL.
+
+`start(ini, backend)` reads the page's ini file, keeps its pooling settings (pool_mode, pool
+sizes, limits) and fills in what belongs to this machine and this run:
+
+* `listen_addr` / `listen_port`: 127.0.0.1 and a free port; no Unix socket;
+* `auth_type = trust` and an `auth_file` naming the backend's user (the throwaway server trusts
+  local connections; PgBouncer still wants every user listed);
+* `logfile`, `pidfile` in a temp dir; `admin_users` = the backend's user (for SHOW commands);
+* in `[databases]`, every entry's host/port (and user/password) point at `backend`, and a `*`
+  fallback entry reaches any database there, so each test can use a fresh one.
+
+PgBouncer refuses to run as root, so as root it runs as the `postgres` user, like PostgreSQL. It
+gets a parent-death signal and is stopped, and its directory removed, like the other engines.
+"""
+
+from __future__ import annotations
+
+import configparser
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+from . import EngineUnavailable, Server, _running
+from ._local import _launch
+from ._process import free_port, make_workdir, service_user
+
+_SEARCH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+
+
+def binary() -> str | None:
+    return shutil.which("pgbouncer", path=_SEARCH)
+
+
+def version() -> str:
+    found = binary()
+    if found is None:
+        return ""
+    out = subprocess.run([found, "--version"], capture_output=True, text=True).stdout
+    return out.splitlines()[0].strip() if out else ""
+
+
+def config_for(ini: str, backend: Server, port: int, work: Path) -> str:
+    """The page's configuration with this run's addresses, paths and authentication."""
+    parser = configparser.ConfigParser(
+        delimiters=("=",), comment_prefixes=(";", "#"), interpolation=None, strict=True
+    )
+    parser.optionxform = str  # keep database names as written
+    parser.read_string(ini)
+    if not parser.has_section("pgbouncer") or not parser.has_section("databases"):
+        raise ValueError("a PgBouncer ini needs a [databases] and a [pgbouncer] section")
+    target = {"host": backend.host, "port": str(backend.port)}
+    if backend.password:
+        target["password"] = backend.password
+    for name, connstr in parser.items("databases"):
+        parser.set("databases", name, _retarget(connstr, target))
+    if not parser.has_option("databases", "*"):
+        parser.set("databases", "*", _retarget("", target))
+    parser.read_dict(
+        {
+            "pgbouncer": {
+                "listen_addr": "127.0.0.1",
+                "listen_port": str(port),
+                "unix_socket_dir": "",
+                "auth_type": "trust",
+                "auth_file": str(work / "userlist.txt"),
+                "logfile": str(work / "pgbouncer.log"),
+                "pidfile": str(work / "pgbouncer.pid"),
+                "admin_users": backend.user,
+            }
+        }
+    )
+    out = io.StringIO()
+    parser.write(out)
+    return out.getvalue()
+
+
+def _retarget(connstr: str, target: dict[str, str]) -> str:
+    """`host=db1 port=5432 dbname=shop` → the same with host/port/password replaced."""
+    pairs = dict(re.findall(r"(\w+)=(\S+)", connstr))
+    pairs.update(target)
+    return " ".join(f"{k}={v}" for k, v in pairs.items())
+
+
+def start(ini_path: Path, backend: Server) -> Server:
+    """PgBouncer configured by `ini_path`, pooling connections to `backend`."""
+    found = binary()
+    if found is None:
+        raise EngineUnavailable("no local pgbouncer (not on PATH or in /usr/sbin)")
+    user = service_user("postgres")
+    work = make_workdir("pgbouncer", user)
+    port = free_port()
+    (work / "pgbouncer.ini").write_text(config_for(ini_path.read_text(), backend, port, work))
+    (work / "userlist.txt").write_text(f'"{backend.user}" ""\n')
+    if user is not None:
+        for f in ("pgbouncer.ini", "userlist.txt"):
+            os.chown(work / f, user.pw_uid, user.pw_gid)
+    server = Server("postgres", "127.0.0.1", port, user=backend.user, password=backend.password)
+    # _launch waits until a query through PgBouncer reaches the backend's `postgres` database.
+    _launch(server, [found, str(work / "pgbouncer.ini")], user, work, signal.SIGKILL)
+    server.version = version()
+    _running.append(server)
+    return server

@@ -1,0 +1,111 @@
+"""A streaming standby of a local throwaway PostgreSQL primary, for the Scaling chapter.
+
+`start(primary)` copies the primary with `pg_basebackup -R` (which writes `standby.signal` and
+`primary_conninfo`) into a temp dir owned by the `postgres` user when we are root, and starts it
+on a free port with the primary's own command-line settings: a hot standby that streams the
+primary's WAL and answers read-only queries. Like every local engine it gets a parent-death
+signal, is stopped by `Server.stop()` or at exit, and its directory is removed.
+
+The primary must allow replication connections: `wal_level=replica` and `max_wal_senders` are
+set by `_local.py`, and initdb's default `pg_hba.conf` trusts `replication` connections from
+127.0.0.1, which `initdb --auth=trust` keeps.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from . import EngineUnavailable, Server, _running
+from ._local import _launch, postgres_bindir
+from ._process import free_port, make_workdir, run, service_user
+from .readiness import connect
+
+# Settings that must differ between two servers on one machine.
+_OWN = ("port", "unix_socket_directories")
+_STREAMING_TIMEOUT = 30
+
+
+def start(primary: Server, name: str = "replica1") -> Server:
+    """A hot standby streaming from `primary`; `name` is its application_name on the primary."""
+    if primary.origin != "local":
+        raise EngineUnavailable(
+            f"a replica is made of a local throwaway primary; this one is {primary.origin}"
+        )
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise EngineUnavailable("no local PostgreSQL (pg_basebackup not found)")
+    user = service_user("postgres")
+    work = make_workdir("postgres-replica", user)
+    data = work / "data"
+    run(
+        [
+            str(bindir / "pg_basebackup"),
+            "--host",
+            primary.host,
+            "--port",
+            str(primary.port),
+            "--username",
+            primary.user,
+            "--pgdata",
+            str(data),
+            "--write-recovery-conf",  # standby.signal + primary_conninfo
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            "--no-sync",
+        ],
+        user,
+        work,
+    )
+    port = free_port()
+    settings = {**_command_line_settings(primary), "cluster_name": name}
+    settings.update({"port": str(port), "unix_socket_directories": str(work)})
+    argv = [str(bindir / "postgres"), "-D", str(data)]
+    for key, value in settings.items():
+        argv += ["-c", f"{key}={value}"]
+    replica = Server("postgres", "127.0.0.1", port, user=primary.user, password=primary.password)
+    _launch(replica, argv, user, work, signal.SIGQUIT)
+    _running.append(replica)
+    try:
+        _wait_streaming(primary, name)
+    except BaseException:
+        replica.stop()
+        raise
+    return replica
+
+
+def _command_line_settings(primary: Server) -> dict[str, str]:
+    """The settings the primary was started with (`-c`), which the standby must share."""
+    with connect(primary, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE source = 'command line'"
+        ).fetchall()
+    return {name: setting for name, setting in rows if name not in _OWN}
+
+
+def _wait_streaming(primary: Server, name: str) -> None:
+    deadline = time.monotonic() + _STREAMING_TIMEOUT
+    with connect(primary, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT state FROM pg_stat_replication WHERE application_name = %s", [name]
+            ).fetchone()
+            if row and row[0] == "streaming":
+                return
+            time.sleep(0.02)
+    raise RuntimeError(f"the standby {name} is not streaming after {_STREAMING_TIMEOUT}s")
+
+
+def wait_replayed(primary_conn: Any, replica_conn: Any, timeout: float = 10) -> str:
+    """Wait until the standby has replayed everything the primary has written; that LSN."""
+    lsn = primary_conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = replica_conn.execute(
+            "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]
+        ).fetchone()[0]
+        if done:
+            return lsn
+        time.sleep(0.01)
+    raise TimeoutError(f"the standby has not replayed up to {lsn} after {timeout}s")

@@ -1,0 +1,511 @@
+"""The claims of docs/phases/query-optimization.md, asserted on the snippet files the page shows.
+
+SQL snippets are replayed statement by statement, as the example runner runs them; an EXPLAIN is
+run with FORMAT JSON added to its options, so the plan asserted here is the plan of the very
+query on the page. Python snippets are executed as the runner executes them, and their
+namespace (functions, counters) is then used to check what they claim, with the statement
+counts taken a second time, independently, from pg_stat_statements.
+
+Evidence is deterministic wherever possible: plan shapes, row counts, page counts (buffers),
+statement counts. The one timing claim (OFFSET against keyset) is a ratio of medians measured
+in the same database in the same run, with a generous threshold.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from playbooks import paths
+from playbooks.sql import index_names, node_types, plan_nodes, snippet, split_statements
+
+_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
+S = "postgres/optimization/"
+P = "python/optimization/"
+
+
+@dataclass
+class Replay:
+    plans: list[dict] = field(default_factory=list)  # the whole EXPLAIN JSON of each, in order
+    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)
+
+    @property
+    def tops(self) -> list[dict]:
+        return [p["Plan"] for p in self.plans]
+
+    def rows(self, needle: str) -> list[list[tuple]]:
+        return [rows for text, rows in self.results if needle in text and rows is not None]
+
+
+def statements(path: str) -> list[str]:
+    return [s.text for s in split_statements(snippet(path))]
+
+
+def replay(conn: Any, path: str) -> Replay:
+    """Run the snippet's statements in order, keeping each plan (as JSON) and each result."""
+    done = Replay()
+    with conn.cursor() as cur:
+        for text in statements(path):
+            m = _EXPLAIN.match(text)
+            if m:
+                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
+                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
+                done.plans.append(cur.fetchone()[0][0])
+                continue
+            cur.execute(text)
+            done.results.append((text, cur.fetchall() if cur.description else None))
+    return done
+
+
+def run_python(path: str, **fixtures: Any) -> dict:
+    """Execute a Python snippet as the example runner does; its namespace afterwards."""
+    file = paths.SNIPPETS / path
+    namespace = {"__name__": "__example__", "__file__": str(file), **fixtures}
+    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def scalar(conn: Any, sql: str, params: Any = None) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def node(plan: dict, node_type: str, relation: str | None = None) -> dict:
+    found = [
+        n
+        for n in plan_nodes(plan)
+        if n["Node Type"] == node_type and relation in (None, n.get("Relation Name"))
+    ]
+    assert len(found) == 1, f"expected one {node_type} node, plan has {node_types(plan)}"
+    return found[0]
+
+
+def pages(n: dict) -> int:
+    return n.get("Shared Hit Blocks", 0) + n.get("Shared Read Blocks", 0)
+
+
+def shape(plan: dict) -> list[tuple]:
+    return [
+        (n["Node Type"], n.get("Relation Name"), n.get("Index Name"), n.get("Join Type"))
+        for n in plan_nodes(plan)
+    ]
+
+
+def reset_statement_stats(conn: Any) -> None:
+    conn.execute(
+        "SELECT pg_stat_statements_reset(0, "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()), 0)"
+    )
+
+
+def calls(conn: Any, pattern: str) -> int:
+    """How many times statements matching `pattern` (SQL LIKE) ran in this database."""
+    return scalar(
+        conn,
+        "SELECT coalesce(sum(calls), 0)::int FROM pg_stat_statements "
+        "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND query LIKE %s AND query NOT LIKE '%%pg_stat_statements%%'",
+        [pattern],
+    )
+
+
+# --- reading EXPLAIN (ANALYZE, BUFFERS) -------------------------------------------------------
+
+
+def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
+    conn = new_pg_db("sample")
+    [plan] = replay(conn, S + "explain-analyze.sql").tops
+    assert node_types(plan) == ["Nested Loop", "Seq Scan", "Index Scan"]
+    scan = node(plan, "Seq Scan", "orders")
+    lines = node(plan, "Index Scan", "order_items")
+    assert lines["Index Name"] == "order_items_pkey"
+    # 20,000 rows read to return 11
+    assert scan["Actual Rows"] == 11
+    assert scan["Rows Removed by Filter"] == 19989
+    assert scan["Actual Rows"] + scan["Rows Removed by Filter"] == 20000
+    # the estimate: 10 expected, 11 found
+    assert scan["Plan Rows"] == 10
+    # the inner index scan ran once per order; its rows are per loop, rounded
+    assert lines["Actual Loops"] == scan["Actual Rows"] == 11
+    assert lines["Actual Rows"] == 3
+    total_lines = scalar(
+        conn,
+        "SELECT count(*) FROM order_items i JOIN orders o ON o.id = i.order_id "
+        "WHERE o.customer_id = 123",
+    )
+    assert plan["Actual Rows"] == total_lines == 31
+    # cold database: the sequential scan read every page of orders, none was in shared buffers
+    relpages = scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'orders'")
+    assert (scan["Shared Read Blocks"], scan["Shared Hit Blocks"]) == (relpages, 0) == (200, 0)
+    # a parent's buffers include its children's
+    assert pages(plan) == pages(scan) + pages(lines) == 233
+    # the brief's status = 'completed' is not a status the schema allows
+    check = scalar(
+        conn,
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'orders_status_check'",
+    )
+    assert "'delivered'" in check and "'completed'" not in check
+
+
+def test_explain_analyze_executes_the_statement_so_writes_need_a_rollback(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "explain-analyze-writes.sql")
+    [plan] = done.tops
+    assert plan["Node Type"] == "ModifyTable" and plan["Operation"] == "Delete"
+    assert node(plan, "Seq Scan")["Actual Rows"] == 750  # the DELETE really found 750 rows
+    assert done.rows("still_there")[0] == [(750,)]  # and ROLLBACK kept them
+
+
+# --- the common problems ------------------------------------------------------------------------
+
+
+def test_the_foreign_key_index_replaces_the_sequential_scan(new_pg_db):
+    conn = new_pg_db("sample")
+    [plan] = replay(conn, S + "seq-scan-fixed.sql").tops
+    assert "Seq Scan" not in node_types(plan)
+    assert index_names(plan) == {"orders_customer_id_idx", "order_items_pkey"}
+    assert plan["Actual Rows"] == 31  # the same rows
+    assert pages(plan) == 49  # "49 pages instead of 233"
+
+
+def test_a_second_run_finds_the_pages_in_shared_buffers(new_pg_db):
+    conn = new_pg_db("sample")
+    first, second = replay(conn, S + "buffers-warm.sql").tops
+    assert (first["Shared Read Blocks"], first["Shared Hit Blocks"]) == (200, 0)
+    assert (second["Shared Read Blocks"], second["Shared Hit Blocks"]) == (0, 200)
+    assert first["Actual Rows"] == second["Actual Rows"] == 11
+    # pg_stat_statements keeps the same counters per statement (EXPLAIN ANALYZE runs included)
+    hit, read = conn.execute(
+        "SELECT sum(shared_blks_hit), sum(shared_blks_read) FROM pg_stat_statements "
+        "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND query LIKE 'EXPLAIN (ANALYZE, BUFFERS%SELECT id, total FROM orders%'"
+    ).fetchone()
+    assert hit >= 200 and read >= 200
+
+
+def test_a_numeric_value_turns_the_bigint_column_into_numeric(new_pg_db):
+    conn = new_pg_db("sample")
+    bigint, literal, parameter = replay(conn, S + "type-mismatch.sql").tops
+    assert index_names(bigint) == {"orders_pkey"}
+    for plan in (literal, parameter):
+        assert node_types(plan) == ["Seq Scan"]
+        assert plan["Filter"].startswith("((id)::numeric = ")
+
+
+def test_a_text_value_against_citext_skips_the_index_and_finds_nothing(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "citext-mismatch.sql")
+    untyped, as_text = done.tops
+    found, not_found = done.rows("SELECT id FROM customers")
+    assert index_names(untyped) == {"customers_email_idx"} and found == [(2,)]
+    assert node_types(as_text) == ["Seq Scan"] and "(email)::text" in as_text["Filter"]
+    assert not_found == []
+    # psycopg 3 sends a Python str untyped: the citext plan, and the customer is found
+    query = "SELECT id FROM customers WHERE email = %s"
+    value = ["SOPHIE.LISKOV2@example.com"]
+    plan = conn.execute("EXPLAIN (FORMAT JSON) " + query, value).fetchone()[0][0]["Plan"]
+    assert index_names(plan) == {"customers_email_idx"}
+    assert conn.execute(query, value).fetchall() == [(2,)]
+
+
+def test_a_comparison_under_another_collation_cannot_use_the_index(new_pg_db):
+    conn = new_pg_db("sample")
+    default, other, indexed = replay(conn, S + "collation-mismatch.sql").tops
+    assert scalar(conn, "SELECT datcollate FROM pg_database WHERE datname = current_database()")
+    assert index_names(default) == {"users_email_key"}
+    assert node_types(other) == ["Seq Scan"]
+    assert index_names(indexed) == {"users_email_c_idx"}
+
+
+def test_a_sort_spills_to_disk_under_a_small_work_mem_but_not_with_a_limit(new_pg_db):
+    conn = new_pg_db("sample")
+    full, limited, deep, default = (
+        node(p, "Sort") for p in replay(conn, S + "sort-spill.sql").tops
+    )
+    assert (full["Sort Method"], full["Sort Space Type"]) == ("external merge", "Disk")
+    assert (limited["Sort Method"], limited["Sort Space Type"]) == ("top-N heapsort", "Memory")
+    assert (deep["Sort Method"], deep["Sort Space Type"]) == ("external merge", "Disk")
+    assert deep["Actual Rows"] == 10020  # OFFSET + LIMIT rows kept
+    assert (default["Sort Method"], default["Sort Space Type"]) == ("quicksort", "Memory")
+    assert scalar(conn, "SHOW work_mem") == "4MB"  # the default, after RESET
+
+
+def test_an_index_in_the_sort_order_removes_the_sort(new_pg_db):
+    conn = new_pg_db("sample")
+    [plan] = replay(conn, S + "sort-index.sql").tops
+    assert node_types(plan) == ["Limit", "Index Scan"]
+    scan = node(plan, "Index Scan")
+    assert (scan["Index Name"], scan["Scan Direction"]) == ("orders_total_idx", "Backward")
+    assert scan["Actual Rows"] == 20
+
+
+def test_stale_statistics_misestimate_until_analyze(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "stale-statistics.sql")
+    [(live, modified, analysed)] = done.rows("n_mod_since_analyze")[0]
+    assert (live, modified, analysed) == (69903, 29903, True)
+    before, after = done.tops
+    scan = node(before, "Index Scan", "events")
+    assert (scan["Plan Rows"], scan["Actual Rows"]) == (1, 29903)
+    assert node_types(before) == ["Aggregate", "Sort", "Index Scan"]
+    assert before["Strategy"] == "Sorted"  # GroupAggregate
+    bitmap = node(after, "Bitmap Heap Scan", "events")
+    assert abs(bitmap["Plan Rows"] - 29903) / 29903 < 0.1  # "within a few percent"
+    assert after["Node Type"] == "Aggregate" and after["Strategy"] == "Hashed"
+    assert "Sort" not in node_types(after)
+
+
+# --- optimizations ---------------------------------------------------------------------------------
+
+
+def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
+    conn = new_pg_db("sample")
+    star, listed = replay(conn, S + "covering-brief.sql").tops
+    for plan in (star, listed):
+        assert "Index Only Scan" not in node_types(plan)
+        assert node(plan, "Bitmap Heap Scan")["Exact Heap Blocks"] == 11
+    conn2 = new_pg_db("sample")
+    [covering] = replay(conn2, S + "covering.sql").tops
+    assert node_types(covering) == ["Index Only Scan"]
+    assert covering["Index Name"] == "orders_customer_id_covering_idx"
+    assert covering["Heap Fetches"] == 0
+    assert covering["Actual Rows"] == 11
+    assert pages(covering) < pages(listed) / 2  # "a handful of index pages"
+
+
+def test_lower_email_needs_the_expression_index(new_pg_db):
+    conn = new_pg_db("sample")
+    file = scalar(conn, "SELECT pg_relation_filenode('users')")
+    bad, good = replay(conn, S + "lower-email.sql").tops
+    assert node_types(bad) == ["Seq Scan"]
+    assert index_names(good) == {"users_email_lower_idx"}
+    # the expression index leaves the table as it was: same file, no new column
+    assert scalar(conn, "SELECT pg_relation_filenode('users')") == file
+
+
+def test_the_generated_column_rewrites_the_table_and_serves_only_its_own_name(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "lower-email-generated.sql")
+    [(rewritten, before, after)] = done.rows("rewritten")[0]
+    assert rewritten is True
+    kb = [int(v.removesuffix(" kB")) for v in (before, after)]
+    assert 1.2 < kb[1] / kb[0] < 1.5  # "about a third larger"
+    by_expression, by_column = done.tops
+    assert node_types(by_expression) == ["Seq Scan"]
+    assert index_names(by_column) == {"users_email_normalized_idx"}
+
+
+def test_in_and_exists_get_the_same_plan_a_plain_join(new_pg_db):
+    conn = new_pg_db("sample")
+    with_in, with_exists = replay(conn, S + "in-exists.sql").tops
+    assert shape(with_in) == shape(with_exists)
+    assert with_in["Node Type"] == "Hash Join" and with_in["Join Type"] == "Inner"
+    assert not any("SubPlan" in n.get("Parent Relationship", "") for n in plan_nodes(with_in))
+
+
+def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "not-in.sql")
+    assert done.rows("AS not_in")[0] == [(0,)]
+    assert done.rows("AS not_exists")[0] == [(385,)]
+    assert scalar(conn, "SELECT count(*) FROM customers WHERE user_id IS NULL") > 0
+    lacking = scalar(
+        conn,
+        "SELECT count(*) FROM users u LEFT JOIN customers c ON c.user_id = u.id WHERE c.id IS NULL",
+    )
+    assert lacking == 385
+    not_in, not_exists = done.tops
+    assert node_types(not_in) == ["Seq Scan", "Seq Scan"]
+    assert "hashed SubPlan" in not_in["Filter"]
+    assert not_exists["Node Type"] == "Hash Join" and not_exists["Join Type"] == "Anti"
+
+
+def test_not_in_rescans_its_subquery_per_row_when_it_does_not_fit_work_mem(new_pg_db):
+    conn = new_pg_db("sample")
+    not_in, not_exists = replay(conn, S + "not-in-work-mem.sql").tops
+    scan = node(not_in, "Seq Scan", "customers")
+    assert scan["Filter"] == "(NOT (SubPlan 1))"  # not hashed
+    assert "Materialize" in node_types(not_in)
+    assert node(not_exists, "Hash Join")["Join Type"] == "Anti"
+    # "scanned again for every outer row": the subplan runs once per customer it checks
+    plan = conn.execute(
+        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM "
+        "(SELECT id FROM customers ORDER BY id LIMIT 50) AS c "
+        "WHERE c.id NOT IN (SELECT o.customer_id FROM orders AS o)"
+    ).fetchone()[0][0]["Plan"]
+    assert node(plan, "Materialize")["Actual Loops"] == 50
+
+
+def _execution_ms(conn: Any, query: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        result = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query).fetchone()[0][0]
+        times.append(result["Execution Time"])
+    return statistics.median(times)
+
+
+def test_keyset_reads_one_page_where_offset_reads_ten_thousand_rows(new_pg_db):
+    conn = new_pg_db("sample")
+    [offset_plan] = replay(conn, S + "pagination-offset.sql").tops
+    [keyset_plan] = replay(new_pg_db("sample"), S + "pagination-keyset.sql").tops
+    offset_scan, keyset_scan = (node(p, "Index Scan", "orders") for p in (offset_plan, keyset_plan))
+    assert offset_scan["Index Name"] == keyset_scan["Index Name"] == "orders_created_at_id_idx"
+    assert (offset_scan["Actual Rows"], keyset_scan["Actual Rows"]) == (10020, 20)
+    assert pages(offset_plan) == 179 and pages(keyset_plan) == 3
+    # the same 20 rows, and the boundary row shown on the page is the last of page 500
+    offset_q = statements(S + "pagination-offset.sql")[-1].split(")", 1)[1]
+    keyset_q = statements(S + "pagination-keyset.sql")[-1].split(")", 1)[1]
+    assert conn.execute(offset_q).fetchall() == conn.execute(keyset_q).fetchall()
+    # the timing ratio at the deep page, measured here and now
+    ratio = _execution_ms(conn, offset_q, 15) / _execution_ms(conn, keyset_q, 15)
+    assert ratio > 5, f"keyset only {ratio:.1f}x faster than OFFSET at page 501"
+
+
+def test_keyset_without_a_tie_breaker_skips_rows_that_share_the_boundary(new_pg_db):
+    conn = new_pg_db("sample")
+    assert scalar(conn, "SELECT count(DISTINCT created_at) = count(*) FROM orders")
+    conn.execute(
+        "INSERT INTO orders (customer_id, status, total, created_at, updated_at) "
+        "SELECT 1, 'pending', 0, '2030-01-01', '2030-01-01' FROM generate_series(1, 30)"
+    )
+    newest = "SELECT id, created_at FROM orders ORDER BY created_at DESC, id DESC LIMIT 20"
+    first = conn.execute(newest).fetchall()
+    last_id, last_at = first[-1]
+    brief = conn.execute(
+        "SELECT id FROM orders WHERE created_at < %s ORDER BY created_at DESC LIMIT 20",
+        [last_at],
+    ).fetchall()
+    ours = conn.execute(
+        "SELECT id FROM orders WHERE (created_at, id) < (%s, %s) "
+        "ORDER BY created_at DESC, id DESC LIMIT 20",
+        [last_at, last_id],
+    ).fetchall()
+    seen_brief = {i for i, _ in first} | {i for (i,) in brief}
+    seen_ours = {i for i, _ in first} | {i for (i,) in ours}
+    tied = {i for (i,) in conn.execute("SELECT id FROM orders WHERE created_at = '2030-01-01'")}
+    assert len(tied - seen_brief) == 10  # the brief's second page skips the other 10
+    assert tied <= seen_ours
+
+
+def test_the_set_based_update_is_one_statement_where_the_loop_is_a_hundred(new_pg_db):
+    conn = new_pg_db("sample")
+    reset_statement_stats(conn)
+    ns = run_python(P + "batch_update.py", conn=conn)
+    assert (ns["loop_statements"], ns["batch_statements"], ns["batch_rows"]) == (100, 1, 100)
+    # counted again on the server
+    assert calls(conn, "UPDATE orders SET status = % WHERE id = $1") == 100
+    assert calls(conn, "UPDATE orders SET status = % WHERE id = ANY($1)") == 1
+    shipped = "SELECT count(*) FROM orders WHERE id = ANY(%s) AND status = 'shipped'"
+    assert scalar(conn, shipped, [ns["paid"]]) == 200
+    # the brief's loop body, `WHERE id = id` sent as written, matches every row
+    assert conn.execute("UPDATE orders SET updated_at = now() WHERE id = id").rowcount == 20000
+    # and the loop is slower, measured here and now (the page quotes the bench script's 8x)
+    update = "UPDATE orders SET updated_at = now() WHERE id "
+    loop, batch = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        for order_id in ns["loop_ids"]:
+            conn.execute(update + "= %s", [order_id])
+        loop.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        conn.execute(update + "= ANY(%s)", [ns["batch_ids"]])
+        batch.append(time.perf_counter() - start)
+    ratio = statistics.median(loop) / statistics.median(batch)
+    assert ratio > 2, f"the loop of 100 UPDATEs was only {ratio:.1f}x slower than one"
+
+
+def test_union_all_skips_the_deduplication_and_union_dedups_within_a_branch(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "union.sql")
+    union, union_all = done.tops
+    assert union["Node Type"] in ("Aggregate", "Unique") and "Append" in node_types(union)
+    assert union_all["Node Type"] == "Append"
+    assert not {"Aggregate", "Unique", "Sort"} & set(node_types(union_all))
+    assert done.results[-1][1] == [(2385, 2385)]
+    # why they cannot overlap: no account address is at example.net, every guest address is
+    assert scalar(conn, "SELECT count(*) FROM users WHERE lower(email) LIKE '%%@example.net'") == 0
+    assert (
+        scalar(
+            conn,
+            "SELECT count(*) FROM customers WHERE user_id IS NULL AND email NOT LIKE '%%@example.net'",
+        )
+        == 0
+    )
+    [(all_rows, distinct_rows)] = replay(conn, S + "union-within-branch.sql").results[-1][1]
+    assert distinct_rows < all_rows
+    assert distinct_rows == scalar(
+        conn,
+        "SELECT count(DISTINCT customer_id) FROM orders WHERE status IN ('cancelled', 'pending')",
+    )
+
+
+# --- N+1 -------------------------------------------------------------------------------------------
+
+
+def test_n_plus_one_join_and_batch_send_51_1_and_2_statements(new_pg_db):
+    conn = new_pg_db("sample")
+    ns = run_python(P + "n_plus_one.py", conn=conn)
+    assert {k: len(v) for k, v in ns["results"].items()} == {
+        "n_plus_one": 50,
+        "joined": 50,
+        "batched": 50,
+    }
+    counted = {}
+    for name in ("n_plus_one", "joined", "batched"):
+        reset_statement_stats(conn)
+        ns[name](conn)
+        counted[name] = calls(conn, "%FROM %")
+    assert counted == {"n_plus_one": 51, "joined": 1, "batched": 2}
+
+
+def test_sqlalchemy_lazy_joinedload_and_selectinload_statement_counts(pg_url):
+    from sqlalchemy import select
+    from sqlalchemy.exc import InvalidRequestError
+    from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+
+    ns = run_python(P + "sqlalchemy_eager.py", pg_url=pg_url)
+    assert (ns["lazy_count"], ns["joined_count"], ns["selectin_count"]) == (51, 1, 2)
+    assert (ns["joined_collection_count"], ns["selectin_collection_count"]) == (1, 2)
+    assert (len(ns["selectin"]), ns["selectin_orders"]) == (182, 1822)
+    Order, statements, engine = ns["Order"], ns["statements"], ns["engine"]
+    assert "LEFT OUTER JOIN customers" in _last_join(ns)
+    try:
+        # lazy loading queries once per distinct customer: customer 123's 11 orders cost 1 + 1
+        with Session(engine) as session:
+            statements.clear()
+            orders = session.scalars(
+                select(Order).where(Order.customer_id == 123).options(lazyload(Order.customer))
+            ).all()
+            assert len(orders) == 11 and len({o.customer.name for o in orders}) == 1
+            assert len(statements) == 2
+        # joinedload of a collection without unique() is refused by SQLAlchemy 2.x
+        with Session(engine) as session, pytest.raises(InvalidRequestError, match="unique"):
+            session.scalars(ns["latam"].options(joinedload(ns["Customer"].orders))).all()
+        # selectinload sends the keys in chunks of 500: 1,130 customers, 3 IN statements
+        with Session(engine) as session:
+            statements.clear()
+            orders = session.scalars(
+                select(Order).where(Order.status == "pending").options(selectinload(Order.customer))
+            ).all()
+            assert (len(orders), len({o.customer_id for o in orders})) == (1979, 1130)
+            assert len(statements) == 1 + 3
+            assert all("WHERE customers.id IN (" in q for q in statements[1:])
+    finally:
+        engine.dispose()
+
+
+def _last_join(ns: dict) -> str:
+    """The statement joinedload(Order.customer) sends."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session, joinedload
+
+    Order, statements = ns["Order"], ns["statements"]
+    with Session(ns["engine"]) as session:
+        statements.clear()
+        session.scalars(select(Order).limit(1).options(joinedload(Order.customer))).all()
+    assert len(statements) == 1
+    return statements[0]
