@@ -33,6 +33,16 @@ def test_redis_is_7(redis_server) -> None:
     assert connect(redis_server).info("server")["redis_version"].startswith("7.")
 
 
+def test_pgbouncer_is_1_x_in_front_of_postgres(pgbouncer_server, pgbouncer_url) -> None:
+    import psycopg
+
+    assert pgbouncer_server.version.startswith("PgBouncer 1.")
+    with psycopg.connect(pgbouncer_url, prepare_threshold=None) as conn:
+        assert (
+            conn.execute("SELECT current_setting('server_version_num')").fetchone()[0][:2] == "15"
+        )
+
+
 def test_a_fresh_database_is_a_copy_of_its_template_not_a_shared_one(new_pg_db) -> None:
     first, second = new_pg_db("sample"), new_pg_db("sample")
     first.execute("DELETE FROM order_items")
