@@ -12,8 +12,15 @@ import shlex
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-SQL_ENGINES = ("postgres", "mariadb")
+# The languages the runner executes statement by statement, and their engines (default first).
+STATEMENT_LANGS = {
+    "sql": ("postgres", "mariadb"),
+    "cypher": ("kuzu", "neo4j"),
+    "cql": ("cassandra",),
+}
+SQL_ENGINES = STATEMENT_LANGS["sql"]
 PYTHON_LANGS = ("python", "py", "python3")
+_SUFFIX_LANGS = {".sql": "sql", ".cypher": "cypher", ".cql": "cql"}
 _INCLUDE = re.compile(r"""^\s*-{1,2}8<-{1,2}\s+["']([^"']+)["']\s*$""")
 _HEADER = re.compile(r"^\s*(?:--|#)\s*example:(.*)$")
 
@@ -24,7 +31,7 @@ class Example:
 
     source: str  # path relative to the project root
     line: int  # 1-based line of the first line of code
-    lang: str  # "sql" or "python"
+    lang: str  # "sql", "cypher", "cql" or "python"
     code: str
     attrs: dict[str, str] = field(default_factory=dict, compare=False)
     output: str | None = field(default=None, compare=False)  # what the page shows it prints
@@ -34,7 +41,7 @@ class Example:
     def engine(self) -> str:
         if self.lang == "python":
             return "python"
-        return self.attrs.get("engine", "postgres")
+        return self.attrs.get("engine", STATEMENT_LANGS[self.lang][0])
 
     @property
     def data(self) -> str:
@@ -81,7 +88,7 @@ class Fence:
 @dataclass(frozen=True)
 class Verdict:
     where: str
-    executed_by: str | None  # "sql runner", "pytest-markdown-docs", "snippet file(s)"
+    executed_by: str | None  # "statement runner", "pytest-markdown-docs", "snippet file(s)"
     reason: str  # why not executed, or what is wrong
 
 
@@ -135,9 +142,9 @@ def snippet_example(path: Path, root: Path) -> Example | None:
         m = _HEADER.match(line)
         if m:
             attrs.update(dict(t.split("=", 1) for t in shlex.split(m.group(1)) if "=" in t))
-    if path.suffix == ".sql":
+    if path.suffix in _SUFFIX_LANGS:
         attrs.setdefault("engine", engine_dir)
-        return Example(rel, 1, "sql", code, attrs)
+        return Example(rel, 1, _SUFFIX_LANGS[path.suffix], code, attrs)
     if path.suffix == ".py":
         return Example(rel, 1, "python", code, attrs)
     return None
@@ -172,11 +179,12 @@ def classify(fence: Fence, snippet_examples: set[str]) -> Verdict:
         if "notest" in fence.words:
             return Verdict(where, None, 'notest without a reason: add norun="why"')
         return Verdict(where, "pytest-markdown-docs", "")
-    if fence.lang == "sql":
-        engine = fence.attrs.get("engine", "postgres")
-        if engine not in SQL_ENGINES:
-            return Verdict(where, None, f"unknown engine {engine!r}; known: {SQL_ENGINES}")
-        return Verdict(where, "sql runner", "")
+    if fence.lang in STATEMENT_LANGS:
+        known = STATEMENT_LANGS[fence.lang]
+        engine = fence.attrs.get("engine", known[0])
+        if engine not in known:
+            return Verdict(where, None, f"unknown {fence.lang} engine {engine!r}; known: {known}")
+        return Verdict(where, "statement runner", "")
     return Verdict(
         where, None, f'a {fence.lang or "plain"} fence is neither executed nor norun="reason"'
     )
@@ -235,9 +243,9 @@ def collect(root: Path) -> Collection:
             verdict = classify(fence, set(by_source) | set(stray))
             verdicts.append(verdict)
             shown = None
-            if verdict.executed_by == "sql runner":
+            if verdict.executed_by == "statement runner":
                 examples.append(
-                    Example(fence.page, fence.line + 1, "sql", fence.body, dict(fence.attrs))
+                    Example(fence.page, fence.line + 1, fence.lang, fence.body, dict(fence.attrs))
                 )
                 shown = len(examples) - 1
             elif verdict.executed_by == "snippet file(s)" and len(fence.includes or []) == 1:

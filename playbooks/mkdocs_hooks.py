@@ -40,6 +40,10 @@ ENGINE_LABELS = {
     "mariadb": "MariaDB 10.11",
     "redis": "Redis 7",
     "pgbouncer": "PgBouncer",
+    "kuzu": "Kuzu (in-process)",
+    "mongodb": "MongoDB 7 (where Docker runs)",
+    "cassandra": "Cassandra 4.1 (where Docker runs)",
+    "neo4j": "Neo4j 5 (where Docker runs)",
     "python": "Python",
 }
 # Where the fixtures a Python example asks for are defined. A fixture uses the engines of the
@@ -47,7 +51,7 @@ ENGINE_LABELS = {
 # building the site needs neither pytest nor the database drivers.
 FIXTURE_FILES = ("playbooks/testing.py", "conftest.py", "tests/conftest.py")
 # Fixtures that start an engine without asking for its `<engine>_server` fixture.
-FIXTURE_ENGINES = {"replication": {"postgres"}}
+FIXTURE_ENGINES = {"replication": {"postgres"}, "kuzu_conn": {"kuzu"}}
 # PostgreSQL extensions worth naming when a chapter's code uses them.
 EXTENSIONS = {
     "PostGIS": re.compile(r"\bpostgis\b|\bST_\w+\s*\(|\bgeometry\b|\bgeography\b", re.I),
@@ -97,7 +101,7 @@ def evidence(collection: Collection, root: Path) -> dict[str, PageEvidence]:
         found = pages.setdefault(page, PageEvidence())
         codes: list[str] = []
         engines: set[str] = set()
-        if verdict.executed_by == "sql runner":
+        if verdict.executed_by == "statement runner":
             example = inline.get((page, int(line) + 1))
             if example is not None:
                 engines.add(example.engine)

@@ -15,12 +15,12 @@ class Statement:
     line: int  # 1-based line of the statement's first character within the script
 
 
-def split_statements(script: str) -> list[Statement]:
+def split_statements(script: str, line_comment: str = "--") -> list[Statement]:
     """Split a script at top-level semicolons, as psql does.
 
     Understands '-- comments', nested /* comments */, 'strings' (with '' and E'\\'' escapes),
     "identifiers", `backtick identifiers` (MariaDB) and $tag$ dollar quotes $tag$.
-    Comment-only pieces are dropped.
+    Comment-only pieces are dropped. Cypher writes its line comments `//`: pass line_comment.
     """
     statements: list[Statement] = []
     i, start, n = 0, 0, len(script)
@@ -37,7 +37,7 @@ def split_statements(script: str) -> list[Statement]:
 
     while i < n:
         c = script[i]
-        if c == "-" and script.startswith("--", i):
+        if c == line_comment[0] and script.startswith(line_comment, i):
             j = script.find("\n", i)
             i = n if j == -1 else j + 1
             if not has_code:

@@ -29,8 +29,14 @@ from playbooks.sql import split_statements
 
 # What --require-engines accepts: the servers of playbooks.engines, and other run-times the
 # suite needs that a machine may lack (PgBouncer in front of PostgreSQL, the site test's browser).
-KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "chromium")
+KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "kuzu", "chromium")
 _SQLGLOT_DIALECT = {"postgres": "postgres", "mariadb": "mysql"}
+# Fixtures that hand the runner a client for an engine whose statements it sends one by one.
+_STATEMENT_CLIENTS = {
+    "kuzu": "kuzu_conn",
+    "neo4j": "neo4j_session",
+    "cassandra": "cassandra_session",
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -168,7 +174,7 @@ def conn(pg_url: str) -> Iterator[Any]:
 @pytest.fixture
 def mariadb_conn(mariadb_server: engines.Server) -> Iterator[Any]:
     """A PyMySQL connection (autocommit) to a fresh, empty MariaDB database."""
-    name = f"dbarch_ex_{next(_mariadb_counter)}"
+    name = f"dbarch_ex_{next(_database_counter)}"
     with connect(mariadb_server) as admin, admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE {name}")
     connection = connect(mariadb_server, name)
@@ -178,7 +184,7 @@ def mariadb_conn(mariadb_server: engines.Server) -> Iterator[Any]:
         cur.execute(f"DROP DATABASE {name}")
 
 
-_mariadb_counter = iter(range(1, 1_000_000))
+_database_counter = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
@@ -188,6 +194,70 @@ def redis_client(redis_server: engines.Server) -> Iterator[Any]:
     client.flushall()
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def mongodb_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "mongodb")
+
+
+@pytest.fixture(scope="session")
+def cassandra_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "cassandra")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(request: pytest.FixtureRequest) -> engines.Server:
+    return _server(request, "neo4j")
+
+
+@pytest.fixture
+def mongo_db(mongodb_server: engines.Server) -> Iterator[Any]:
+    """A pymongo Database of its own, dropped afterwards."""
+    client = connect(mongodb_server)
+    name = f"dbarch_ex_{next(_database_counter)}"
+    yield client[name]
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+def cassandra_session(cassandra_server: engines.Server) -> Iterator[Any]:
+    """A Cassandra session whose keyspace (replication factor 1) is its own."""
+    session = connect(cassandra_server)
+    keyspace = f"dbarch_ex_{next(_database_counter)}"
+    session.execute(
+        f"CREATE KEYSPACE {keyspace} WITH replication = "
+        "{'class': 'SimpleStrategy', 'replication_factor': 1}"
+    )
+    session.set_keyspace(keyspace)
+    yield session
+    session.execute(f"DROP KEYSPACE {keyspace}")
+    session.cluster.shutdown()
+
+
+@pytest.fixture
+def neo4j_session(neo4j_server: engines.Server) -> Iterator[Any]:
+    """A Neo4j session on an emptied graph."""
+    driver = connect(neo4j_server)
+    with driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+        yield session
+    driver.close()
+
+
+@pytest.fixture
+def kuzu_conn(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    """A Kuzu connection to a new, empty graph database in a temp dir (Kuzu runs in-process)."""
+    try:
+        import kuzu
+    except ImportError:
+        unavailable(request.config, "kuzu", "the kuzu package is not installed (pip install kuzu)")
+    database = kuzu.Database(str(tmp_path / "graph"))
+    request.config.stash[_SERVERS].setdefault(
+        "kuzu", engines.Server("kuzu", "", 0, version=kuzu.__version__, origin="in-process")
+    )
+    return kuzu.Connection(database)
 
 
 # --- running examples ------------------------------------------------------------------------
@@ -328,10 +398,33 @@ def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
                     pytest.fail(f"{example}: after={path}: no such snippet example", False)
                 run_sql(replace(by_source[f"snippets/{path}"], output=None), connection)
             run_sql(example, connection)
+        elif example.engine in _STATEMENT_CLIENTS:
+            client = request.getfixturevalue(_STATEMENT_CLIENTS[example.engine])
+            run_statements(example, client)
         else:
             run_sql(example, request.getfixturevalue("mariadb_conn"))
 
     return run
+
+
+def run_statements(example: Example, client: Any) -> None:
+    """Cypher (Kuzu, Neo4j) and CQL (Cassandra): each statement in turn, results consumed."""
+    if example.error or example.output is not None:
+        pytest.fail(f"{example}: error= and output blocks are supported for SQL only", False)
+    statements = split_statements(example.code, "//" if example.lang == "cypher" else "--")
+    for number, statement in enumerate(statements, 1):
+        text = statement.text.rstrip(";")
+        try:
+            result = client.run(text) if example.engine == "neo4j" else client.execute(text)
+            if example.engine == "neo4j":
+                result.consume()
+        except Exception as exc:  # the three drivers share no base class
+            where = f"{example.source}:{example.line + statement.line - 1}"
+            pytest.fail(
+                f"{where}: statement {number} of {len(statements)} failed on {example.engine}\n"
+                f"  {statement.text}\n  {type(exc).__name__}: {exc}",
+                False,
+            )
 
 
 # --- the closing summary ---------------------------------------------------------------------

@@ -172,3 +172,33 @@ def test_after_starts_an_example_from_the_state_another_snippet_leaves(
     )
     result = handbook.runpytest("tests/test_inner_examples.py", "-k", "test_runs")
     result.assert_outcomes(passed=2)
+
+
+def test_cypher_runs_on_kuzu_and_a_broken_statement_points_at_its_line(handbook):
+    graph = (
+        "```{.cypher}\nCREATE NODE TABLE Person(name STRING, PRIMARY KEY (name));\n"
+        "// a comment; with a semicolon\nCREATE (:Person {name: 'Ada'});\n```\n"
+    )
+    broken = "```{.cypher}\nMATCH (p:Nobody) RETURN p;\n```\n"
+    page(handbook, f"# P\n\n{graph}\n{broken}")
+    result = handbook.runpytest("tests/test_inner_examples.py", "-k", "test_runs")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*docs/page.md:*: statement 1 of 1 failed on kuzu*", "*Nobody*"])
+
+
+def test_docker_only_engines_are_skipped_here_with_the_reason(handbook, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    for name in ("DBARCH_CASSANDRA_URL", "DBARCH_MONGODB_URL"):
+        monkeypatch.delenv(name, raising=False)
+    cql = handbook.path / "snippets" / "cassandra" / "t.cql"
+    cql.parent.mkdir(parents=True)
+    cql.write_text("CREATE TABLE t (id int PRIMARY KEY);\n")
+    page(handbook, "# P\n\n```{.python fixture:mongo_db}\nmongo_db.c.insert_one({'_id': 1})\n```\n")
+    result = handbook.runpytest("tests/test_inner_examples.py", "docs", "-k", "test_runs or md")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*skipped 1: cassandra unavailable: cassandra: no DBARCH_CASSANDRA_URL set; no Docker*",
+            "*skipped 1: mongodb unavailable: mongodb: no DBARCH_MONGODB_URL set; no Docker*",
+        ]
+    )

@@ -19,9 +19,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-ENGINES = ("postgres", "mariadb", "redis")
-_DEFAULT_PORTS = {"postgres": 5432, "mariadb": 3306, "redis": 6379}
-_SCHEMES = {"postgres": "postgresql", "mariadb": "mysql", "redis": "redis"}
+ENGINES = ("postgres", "mariadb", "redis", "mongodb", "cassandra", "neo4j")
+# No Debian 12 package and no PyPI build of these servers: a URL or a Docker engine, or nothing.
+DOCKER_ONLY = ("mongodb", "cassandra", "neo4j")
+_DEFAULT_PORTS = {
+    "postgres": 5432,
+    "mariadb": 3306,
+    "redis": 6379,
+    "mongodb": 27017,
+    "cassandra": 9042,
+    "neo4j": 7687,
+}
+_SCHEMES = {
+    "postgres": "postgresql",
+    "mariadb": "mysql",
+    "redis": "redis",
+    "mongodb": "mongodb",
+    "cassandra": "cassandra",
+    "neo4j": "bolt",
+}
 
 
 class EngineUnavailable(Exception):
@@ -77,7 +93,11 @@ def start(engine: str) -> Server:
         server = _docker.start(engine)
     else:
         reasons.append(docker_problem)
-        missing = _local.missing(engine)
+        missing = (
+            "no server binaries for it on this machine (Debian 12 does not package it)"
+            if engine in DOCKER_ONLY
+            else _local.missing(engine)
+        )
         if missing:
             reasons.append(missing)
             raise EngineUnavailable(

@@ -16,8 +16,18 @@ _IMAGES = {
     "postgres": os.environ.get("DBARCH_POSTGRES_IMAGE", "postgis/postgis:15-3.4"),
     "mariadb": os.environ.get("DBARCH_MARIADB_IMAGE", "mariadb:10.11"),
     "redis": os.environ.get("DBARCH_REDIS_IMAGE", "redis:7"),
+    "mongodb": os.environ.get("DBARCH_MONGODB_IMAGE", "mongo:7"),
+    "cassandra": os.environ.get("DBARCH_CASSANDRA_IMAGE", "cassandra:4.1"),
+    "neo4j": os.environ.get("DBARCH_NEO4J_IMAGE", "neo4j:5"),
 }
-_PORTS = {"postgres": 5432, "mariadb": 3306, "redis": 6379}
+_PORTS = {
+    "postgres": 5432,
+    "mariadb": 3306,
+    "redis": 6379,
+    "mongodb": 27017,
+    "cassandra": 9042,
+    "neo4j": 7687,
+}
 _PASSWORD = "dbarch"
 
 
@@ -46,6 +56,10 @@ def start(engine: str) -> Server:
     elif engine == "mariadb":
         user = "root"
         container = container.with_env("MARIADB_ROOT_PASSWORD", _PASSWORD)
+    elif engine == "neo4j":
+        container = container.with_env("NEO4J_AUTH", "none")
+    elif engine == "cassandra":
+        container = container.with_env("MAX_HEAP_SIZE", "512M").with_env("HEAP_NEWSIZE", "128M")
     container.start()
     server = Server(
         engine,
@@ -56,7 +70,7 @@ def start(engine: str) -> Server:
         origin="docker",
     )
     server._stop = container.stop
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # Cassandra takes a minute or two
     while not ready(server):
         if time.monotonic() > deadline:
             container.stop()

@@ -44,6 +44,8 @@ def connect(server: Server, database: str = "", **kwargs: Any) -> Any:
 
 
 def _connection_errors(engine: str) -> tuple[type[BaseException], ...]:
+    if engine in ("mongodb", "cassandra", "neo4j"):
+        return (Exception,)  # the drivers differ; any failure while starting means "not yet"
     if engine == "postgres":
         import psycopg
 
@@ -59,7 +61,11 @@ def _connection_errors(engine: str) -> tuple[type[BaseException], ...]:
 
 def ready(server: Server) -> bool:
     """True once the server answers a query; connection refusals mean "not yet"."""
-    timeout = {"socket_connect_timeout": 1} if server.engine == "redis" else {"connect_timeout": 1}
+    timeout = {
+        "redis": {"socket_connect_timeout": 1},
+        "postgres": {"connect_timeout": 1},
+        "mariadb": {"connect_timeout": 1},
+    }.get(server.engine, {})
     try:
         client = connect(server, **timeout)
     except _connection_errors(server.engine):
@@ -68,6 +74,13 @@ def ready(server: Server) -> bool:
         if server.engine == "redis":
             client.ping()
             server.version = client.info("server")["redis_version"]
+        elif server.engine == "mongodb":
+            server.version = client.server_info()["version"]
+        elif server.engine == "cassandra":
+            server.version = client.execute("SELECT release_version FROM system.local").one()[0]
+        elif server.engine == "neo4j":
+            client.verify_connectivity()
+            server.version = client.get_server_info().agent
         else:
             cur = client.cursor()
             cur.execute(
@@ -78,4 +91,4 @@ def ready(server: Server) -> bool:
     except _connection_errors(server.engine):
         return False
     finally:
-        client.close()
+        (client.shutdown if server.engine == "cassandra" else client.close)()
