@@ -76,7 +76,8 @@ def ask_all(run: Run, save: Callable[[], None], path: Path) -> bool:
         if item.why:
             print(f"  {DIM}why: {item.why}{RESET}")
         choice = _choose(0)
-        print()
+        labels = {state: label for state, _, label in CHOICES}
+        print(f"\r\x1b[K  → {labels.get(choice, 'skipped' if choice is None else 'stopped')}")
         if choice == "quit":
             return False
         if choice is None:
