@@ -260,3 +260,27 @@ def test_sandbox_serves_the_sample_schema_until_ctrl_c(tmp_path) -> None:
     while Path(f"/proc/{postmaster}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{postmaster}").exists(), "the sandbox server outlived the command"
+
+
+def test_a_saved_run_of_an_older_checklist_reports_what_changed(tmp_path, indexing) -> None:
+    first, second, *_ = indexing.items
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f'"{first.action}": done\n"{second.action}": done\n')
+    runs = tmp_path / "runs"
+    assert (
+        playbook("run", "indexing", "--answers", str(answers), "--dir", str(runs)).returncode == 1
+    )
+    saved = runs / "indexing.json"
+    data = json.loads(saved.read_text())
+    data["answers"][1]["text"] = second.text.replace(" — ", " first — ", 1)  # an older wording
+    data["answers"].append({"checklist": first.checklist, "text": "A dropped item — gone."})
+    data["handbook_version"] = "0.0.1"
+    saved.write_text(json.dumps(data))
+    result = playbook("run", "indexing", "--answers", str(answers), "--dir", str(runs))
+    assert "checklist changed since this run began: reworded item" in result.stderr
+    assert "checklist changed since this run began: removed item: A dropped item — gone." in (
+        result.stderr
+    )
+    again = load(saved)
+    assert [a.text for a in again.answers] == [i.text for i in indexing.items]
+    assert again.answers[0].state == "done" and again.handbook_version != "0.0.1"
