@@ -1,0 +1,2 @@
+-- example: data=none after=postgres/migrations/setup.sql
+ALTER TABLE accounts ADD COLUMN nickname text;

@@ -1,0 +1,2 @@
+-- example: data=none after=postgres/migrations/setup.sql
+REINDEX INDEX CONCURRENTLY accounts_pkey;

@@ -1,0 +1,505 @@
+"""The claims of docs/phases/migrations.md, on PostgreSQL.
+
+The lock table on the page is checked, row by row, against what the tests observe: for every
+statement of every pattern snippet, connection A runs it (in an open transaction, or — for the
+CONCURRENTLY statements, which refuse one — in a thread, held mid-way by an open writing
+transaction), a second connection reads A's locks from pg_locks, and two more try a read and a
+write with a short lock_timeout; "rewrites" compares pg_relation_filenode before and after.
+The Python snippets (backfill, lock_timeout, technology move) are executed as the example
+runner executes them, and the tests then drive the functions they define.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+
+from playbooks import paths
+from playbooks.checklist import phases
+from playbooks.sql import run_script, snippet, split_statements
+
+S = "postgres/migrations/"
+P = "python/migrations/"
+PAGE = paths.DOCS / "phases/migrations.md"
+
+# The patterns of the lock table, in the page's order: (name, snippet file).
+PATTERNS = [
+    ("add a nullable column", "add-column-nullable.sql"),
+    ("add a column with a constant or stable default", "add-column-default.sql"),
+    ("add a column with a volatile default", "add-column-volatile.sql"),
+    ("create an index", "create-index.sql"),
+    ("create an index concurrently", "create-index-concurrently.sql"),
+    ("add a foreign key directly", "fk-direct.sql"),
+    ("add a foreign key NOT VALID, then validate", "fk-not-valid.sql"),
+    ("set NOT NULL directly", "not-null-direct.sql"),
+    ("set NOT NULL through a CHECK constraint", "not-null-check.sql"),
+    ("rename a column directly", "rename-direct.sql"),
+    ("rename a column by expand and contract", "rename-expand-contract.sql"),
+    ("rebuild an index", "reindex.sql"),
+    ("rebuild an index concurrently", "reindex-concurrently.sql"),
+]
+
+# The probes, on a row no statement and no holder touches.
+READ = {
+    "accounts": "SELECT * FROM accounts WHERE id = 10000",
+    "payments": "SELECT * FROM payments WHERE id = 10000",
+}
+WRITE = {
+    "accounts": "UPDATE accounts SET email = email WHERE id = 10000",
+    "payments": "UPDATE payments SET amount = amount WHERE id = 10000",
+}
+# Holds a concurrent build mid-way: an open transaction that has written to both tables.
+HOLD = [
+    "UPDATE accounts SET email = email WHERE id = 9999",
+    "UPDATE payments SET amount = amount WHERE id = 9999",
+]
+STRENGTH = [
+    "AccessShareLock",
+    "RowShareLock",
+    "RowExclusiveLock",
+    "ShareUpdateExclusiveLock",
+    "ShareLock",
+    "ShareRowExclusiveLock",
+    "ExclusiveLock",
+    "AccessExclusiveLock",
+]
+PROBE_TIMEOUT = "50ms"  # lock_timeout counts only lock waits: an unblocked probe never hits it
+
+
+def statements(path: str) -> list[str]:
+    return [s.text for s in split_statements(snippet(path))]
+
+
+def one_line(sql: str) -> str:
+    """A statement as the page's table shows it: comments dropped, whitespace collapsed."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"\s+", " ", sql).strip().rstrip(";").replace("( ", "(").replace(" )", ")")
+
+
+def mode_name(mode: str) -> str:
+    """AccessExclusiveLock → ACCESS EXCLUSIVE, as the PostgreSQL manual names the modes."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", mode.removesuffix("Lock")).upper()
+
+
+def run_python(path: str, name: str = "__example__", **fixtures: Any) -> dict:
+    """Execute a Python snippet as the example runner does; its namespace afterwards."""
+    file = paths.SNIPPETS / path
+    namespace = {"__name__": name, "__file__": str(file), **fixtures}
+    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def scalar(conn: Any, sql: str, params: Any = None) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+# --- the lock table -----------------------------------------------------------------------------
+
+
+def filenodes(conn: Any) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT relname, pg_relation_filenode(oid) FROM pg_class "
+        "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+    )
+    return dict(rows.fetchall())
+
+
+def table_locks(observer: Any, pid: int) -> dict[str, str]:
+    """The strongest lock `pid` holds on each table of the public schema."""
+    rows = observer.execute(
+        "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE l.pid = %s AND l.granted AND c.relkind = 'r' "
+        "AND c.relnamespace = 'public'::regnamespace "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        (pid,),
+    ).fetchall()
+    strongest: dict[str, str] = {}
+    for rel, mode in rows:
+        if STRENGTH.index(mode) > STRENGTH.index(strongest.get(rel, STRENGTH[0])):
+            strongest[rel] = mode
+        strongest.setdefault(rel, mode)
+    return strongest
+
+
+def blocked(probe: Any, sql: str) -> bool:
+    try:
+        probe.execute(sql)
+        return False
+    except psycopg.errors.LockNotAvailable:
+        return True
+
+
+def wait_until_waiting(observer: Any, pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if scalar(observer, "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", (pid,)):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the concurrent statement never waited for the open transaction")
+
+
+def yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def observe(new_pg_db: Any, path: str) -> list[dict[str, str]]:
+    """Run the pattern's statements one by one; for each, what the lock table shows."""
+    a = new_pg_db("none")
+    run_script(a, snippet(S + "setup.sql"))
+    dsn = a.info.dsn
+    b, c, d, holder = (psycopg.connect(dsn, autocommit=True) for _ in range(4))
+    for probe in (c, d):
+        probe.execute(f"SET lock_timeout = '{PROBE_TIMEOUT}'")
+    pid = a.info.backend_pid
+    rows = []
+    try:
+        for sql in statements(S + path):
+            before = filenodes(b)
+            thread = None
+            if "CONCURRENTLY" in sql:
+                holder.execute("BEGIN")
+                for hold in HOLD:
+                    holder.execute(hold)
+                thread = threading.Thread(target=a.execute, args=(sql,))
+                thread.start()
+                wait_until_waiting(b, pid)
+            else:
+                a.execute("BEGIN")
+                a.execute(sql)
+            locks = table_locks(b, pid)
+            reads = {t: blocked(c, READ[t]) for t in sorted(locks)}
+            writes = {t: blocked(d, WRITE[t]) for t in sorted(locks)}
+            if thread:
+                holder.execute("COMMIT")
+                thread.join(10)
+                assert not thread.is_alive()
+            else:
+                a.execute("COMMIT")
+            after = filenodes(b)
+            if not locks:
+                continue  # e.g. CREATE FUNCTION: no table locked, not a row of the table
+            rows.append(
+                {
+                    "snippet": path,
+                    "statement": one_line(sql),
+                    "lock": "; ".join(
+                        f"{mode_name(m)} on {t}" for t, m in sorted(locks.items(), reverse=True)
+                    ),
+                    "reads": summary(reads),
+                    "writes": summary(writes),
+                    "rewrites": yes(any(before[t] != after.get(t) for t in locks)),
+                }
+            )
+    finally:
+        for other in (b, c, d, holder):
+            other.close()
+    return rows
+
+
+def summary(blocked_by_table: dict[str, bool]) -> str:
+    """Yes / no when all locked tables agree, else which ones are blocked."""
+    values = set(blocked_by_table.values())
+    if len(values) == 1:
+        return yes(values.pop())
+    return "only " + ", ".join(t for t, b in blocked_by_table.items() if b)
+
+
+def page_table() -> list[dict[str, str]]:
+    """The lock table of docs/phases/migrations.md: the rows after its header line."""
+    lines = PAGE.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Snippet | Statement"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        snippet_file, statement, lock, reads, writes, rewrites = cells
+        rows.append(
+            {
+                "snippet": snippet_file.strip("`"),
+                "statement": statement.strip("`"),
+                "lock": lock.replace("`", ""),
+                "reads": reads,
+                "writes": writes,
+                "rewrites": rewrites,
+            }
+        )
+    return rows
+
+
+def test_the_page_table_covers_every_pattern_in_order():
+    rows = page_table()
+    shown = list(dict.fromkeys(r["snippet"] for r in rows))
+    assert shown == [path for _, path in PATTERNS]
+
+
+@pytest.mark.parametrize(("pattern", "path"), PATTERNS, ids=[p for _, p in PATTERNS])
+def test_lock_table_row_is_what_postgres_does(new_pg_db, pattern, path):
+    observed = observe(new_pg_db, path)
+    shown = [r for r in page_table() if r["snippet"] == path]
+    assert shown == observed, pattern
+
+
+# --- SET NOT NULL: the scan the CHECK route avoids ----------------------------------------------
+
+
+def debug_messages(conn: Any, sql_list: list[str]) -> list[str]:
+    messages: list[str] = []
+
+    def collect(diag: Any) -> None:
+        messages.append(diag.message_primary or "")
+
+    conn.add_notice_handler(collect)
+    conn.execute("SET client_min_messages = debug1")
+    try:
+        for sql in sql_list:
+            conn.execute(sql)
+    finally:
+        conn.execute("RESET client_min_messages")
+        conn.remove_notice_handler(collect)
+    return messages
+
+
+def test_set_not_null_scans_under_access_exclusive_unless_a_valid_check_proves_it(new_pg_db):
+    direct = new_pg_db("none")
+    run_script(direct, snippet(S + "setup.sql"))
+    said = debug_messages(direct, statements(S + "not-null-direct.sql"))
+    assert 'verifying table "accounts"' in said
+
+    route = new_pg_db("none")
+    run_script(route, snippet(S + "setup.sql"))
+    add, validate, set_not_null, drop = statements(S + "not-null-check.sql")
+    route.execute(add)
+    route.execute(validate)
+    said = debug_messages(route, [set_not_null])
+    assert 'verifying table "accounts"' not in said
+    assert (
+        'existing constraints on column "accounts.email" are sufficient to prove that it '
+        "does not contain nulls" in said
+    )
+    route.execute(drop)
+    assert scalar(
+        route,
+        "SELECT attnotnull FROM pg_attribute "
+        "WHERE attrelid = 'accounts'::regclass AND attname = 'email'",
+    )
+
+
+def test_a_not_valid_check_is_enforced_for_new_rows_at_once(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    conn.execute("UPDATE accounts SET email = NULL WHERE id = 1")  # an old row that breaks it
+    add, validate, _, _ = statements(S + "not-null-check.sql")
+    conn.execute(add)  # NOT VALID: the old row is not read
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("INSERT INTO accounts (name) VALUES ('no email')")
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute(validate)  # the scan finds the old row
+
+
+def test_a_not_valid_foreign_key_checks_new_rows_and_validate_finds_old_ones(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    conn.execute("INSERT INTO payments (account_id, amount) VALUES (424242, 1)")  # an orphan
+    add, validate = statements(S + "fk-not-valid.sql")
+    conn.execute(add)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("INSERT INTO payments (account_id, amount) VALUES (525252, 1)")
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute(validate)
+
+
+def test_the_rewrite_and_verify_scans_are_what_postgres_reports(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    constant = debug_messages(conn, statements(S + "add-column-default.sql"))
+    volatile = debug_messages(conn, statements(S + "add-column-volatile.sql"))
+    assert not any(m.startswith("rewriting table") for m in constant)
+    assert 'rewriting table "accounts"' in volatile
+    # now() was evaluated once: every existing row got the same value
+    assert scalar(conn, "SELECT count(DISTINCT created_at) FROM accounts") == 1
+    assert scalar(conn, "SELECT count(DISTINCT token) FROM accounts") == 10000
+    # the alternative: a nullable column, a default for new rows only, then a backfill
+    conn.execute("ALTER TABLE accounts ADD COLUMN ref uuid")
+    before = filenodes(conn)["accounts"]
+    said = debug_messages(
+        conn, ["ALTER TABLE accounts ALTER COLUMN ref SET DEFAULT gen_random_uuid()"]
+    )
+    assert filenodes(conn)["accounts"] == before and not said
+    assert scalar(conn, "SELECT count(ref) FROM accounts") == 0
+    conn.execute("INSERT INTO accounts (name) VALUES ('new')")
+    assert scalar(conn, "SELECT count(ref) FROM accounts") == 1
+
+
+def test_plain_reindex_blocks_reads_through_the_index_lock(new_pg_db):
+    a = new_pg_db("none")
+    run_script(a, snippet(S + "setup.sql"))
+    with psycopg.connect(a.info.dsn, autocommit=True) as b:
+        a.execute("BEGIN")
+        a.execute(statements(S + "reindex.sql")[0])
+        held = dict(
+            b.execute(
+                "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = %s AND c.relname IN ('accounts', 'accounts_pkey')",
+                (a.info.backend_pid,),
+            ).fetchall()
+        )
+        a.execute("COMMIT")
+    assert held == {"accounts": "ShareLock", "accounts_pkey": "AccessExclusiveLock"}
+
+
+def test_the_expand_contract_trigger_keeps_both_columns_equal(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    steps = statements(S + "rename-expand-contract.sql")
+    for sql in steps[:4]:  # expand and one backfill batch
+        conn.execute(sql)
+    conn.execute("INSERT INTO accounts (name) VALUES ('old app')")  # the old version writes name
+    conn.execute("INSERT INTO accounts (full_name) VALUES ('new app')")  # the new one full_name
+    conn.execute("UPDATE accounts SET name = 'renamed by old' WHERE id = 6000")
+    conn.execute("UPDATE accounts SET full_name = 'renamed by new' WHERE id = 7000")
+    conn.execute(
+        "UPDATE accounts SET full_name = name WHERE id BETWEEN 5001 AND 10000 AND full_name IS NULL"
+    )
+    assert scalar(conn, "SELECT count(*) FROM accounts WHERE full_name IS DISTINCT FROM name") == 0
+    assert scalar(conn, "SELECT name FROM accounts WHERE id = 7000") == "renamed by new"
+    for sql in steps[4:]:  # contract
+        conn.execute(sql)
+    assert scalar(conn, "SELECT count(*) FROM accounts WHERE full_name IS NULL") == 0
+
+
+# --- timeouts -----------------------------------------------------------------------------------
+
+
+def test_lock_timeout_migration_gives_up_and_retries(conn, capsys):
+    ns = run_python(P + "lock_timeout.py", conn=conn)
+    assert capsys.readouterr().out.splitlines() == [
+        "a SELECT behind the waiting ALTER: blocked",
+        "the ALTER is waiting for the report: True",
+        "attempt 1: gave up after 200ms: canceling statement due to lock timeout",
+        "attempt 2: gave up after 200ms: canceling statement due to lock timeout",
+        "after the report commits:",
+        "attempt 1: done",
+    ]
+    assert ns["report"].closed
+    assert scalar(
+        conn,
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass "
+        "AND attname = 'note' AND NOT attisdropped",
+    )
+
+
+# --- backfill -----------------------------------------------------------------------------------
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.mark.parametrize("key_type", ["bigint", "uuid"])
+def test_backfill_resumes_after_a_crash_without_redoing_or_skipping(new_pg_db, key_type):
+    ns = run_python(P + "backfill.py", name="backfill")
+    backfill = ns["backfill"]
+    conn = new_pg_db("none")
+    key = "gen_random_uuid()" if key_type == "uuid" else "g"
+    conn.execute(
+        f"CREATE TABLE items AS SELECT {key}::{key_type} AS id, g AS price, "
+        "NULL::bigint AS price_cents, 0 AS touched FROM generate_series(1, 100000) AS g"
+    )
+    conn.execute("ALTER TABLE items ADD PRIMARY KEY (id)")
+    set_sql = "price_cents = price * 100, touched = touched + 1"
+
+    def crash_on_fifth(batch: int, last_key: str) -> None:
+        if batch == 5:
+            raise Crash  # inside the batch's transaction, after its UPDATE: rolled back
+
+    with pytest.raises(Crash):
+        backfill(conn, "items", "id", set_sql, batch_size=7000, job="j", on_batch=crash_on_fifth)
+    assert scalar(conn, "SELECT count(*) FROM items WHERE touched = 1") == 4 * 7000
+    assert scalar(conn, "SELECT rows_done FROM backfill_progress WHERE job = 'j'") == 28000
+    batches = backfill(conn, "items", "id", set_sql, batch_size=7000, job="j")
+    assert batches == 11  # 100,000 - 28,000 rows in batches of 7,000: 10 full, 1 partial
+    counts = conn.execute(
+        "SELECT count(*) FILTER (WHERE touched = 1), count(*) FILTER (WHERE touched <> 1), "
+        "count(*) FILTER (WHERE price_cents IS DISTINCT FROM price * 100) FROM items"
+    ).fetchone()
+    assert counts == (100000, 0, 0)
+    assert scalar(conn, "SELECT rows_done FROM backfill_progress WHERE job = 'j'") == 100000
+    # done is done: running it again finds nothing to do
+    assert backfill(conn, "items", "id", set_sql, batch_size=7000, job="j") == 0
+    if key_type == "uuid":
+        last = scalar(conn, "SELECT last_key FROM backfill_progress WHERE job = 'j'")
+        assert uuid.UUID(last) == scalar(conn, "SELECT id FROM items ORDER BY id DESC LIMIT 1")
+
+
+def test_backfill_sends_one_update_per_batch(new_pg_db):
+    ns = run_python(P + "backfill.py", name="backfill")
+    conn = new_pg_db("none")
+    conn.execute("CREATE TABLE t AS SELECT g::bigint AS id, 0 AS n FROM generate_series(1, 2500) g")
+    conn.execute("ALTER TABLE t ADD PRIMARY KEY (id)")
+    sent: list[str] = []
+
+    class Counting(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            sent.append(str(query))
+            return super().execute(query, params, **kwargs)
+
+    conn.cursor_factory = Counting
+    assert ns["backfill"](conn, "t", "id", "n = n + 1", batch_size=1000, job="t") == 3
+    updates = [q for q in sent if "UPDATE" in q]
+    assert len(updates) == 3 + 1  # three batches, and the empty one that ends the loop
+
+
+# --- moving between technologies ----------------------------------------------------------------
+
+
+def test_the_move_runs_dual_write_backfill_verify_and_cutover(shard_urls, capsys):
+    ns = run_python(P + "tech_move.py", shard_urls=shard_urls)
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "after dual write and backfill: consistent (1000 rows)",
+        "after a lost write: customers ids 1-100 differ",
+        "after repair: consistent (1000 rows)",
+        "cut over: reads and writes go to the target",
+    ]
+    ns["source"].close()
+    ns["target"].close()
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        "UPDATE customers SET email = 'x@example.com' WHERE id = 777",
+        "DELETE FROM customers WHERE id = 333",
+        "INSERT INTO customers VALUES (5000, 'extra@example.com', 'extra', now())",
+    ],
+    ids=["changed", "missing", "extra"],
+)
+def test_the_consistency_check_catches_a_planted_divergence(shard_urls, capsys, plant):
+    ns = run_python(P + "tech_move.py", shard_urls=shard_urls)
+    capsys.readouterr()
+    verify, target = ns["verify"], ns["target"]
+    target.execute("DELETE FROM customers WHERE id = 1001")  # written after the cutover
+    assert verify(ns["source"], target, "customers") == []
+    target.execute(plant)
+    assert verify(ns["source"], target, "customers") != []
+
+
+# --- the checklists -----------------------------------------------------------------------------
+
+
+def test_the_checklists_cover_the_plan_and_say_why():
+    (phase,) = [p for p in phases() if p.name == "migrations"]
+    assert phase.title == "Phase 6: Migrations"
+    assert phase.checklists == ["Plan the migration", "Checklist: before the move"]
+    for item in phase.items:
+        assert item.action and item.why, item
+    plan = " ".join(i.action.lower() for i in phase.items if i.checklist == "Plan the migration")
+    for topic in ("backup", "staging", "estimate", "rollback", "tell", "watch"):
+        assert topic in plan, topic
