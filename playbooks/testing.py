@@ -430,12 +430,15 @@ def run_statements(example: Example, client: Any) -> None:
 # --- the closing summary ---------------------------------------------------------------------
 
 
+_KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
+
+
 class _Summary:
     """Counts the examples' outcomes and prints them, with skip reasons and engine versions."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.kinds: dict[str, str] = {}  # nodeid → "SQL" / "Python"
+        self.kinds: dict[str, str] = {}  # nodeid → "SQL", "Cypher", "CQL" or "Python"
         self.outcomes: dict[str, tuple[str, str]] = {}
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -444,7 +447,7 @@ class _Summary:
                 self.kinds[item.nodeid] = "Python"
             elif "example" in getattr(item, "fixturenames", ()):
                 lang = item.callspec.params["example"].lang
-                self.kinds[item.nodeid] = "Python" if lang == "python" else "SQL"
+                self.kinds[item.nodeid] = _KIND_LABELS[lang]
             else:
                 continue
             item.add_marker("dbarch_example")
@@ -466,8 +469,10 @@ class _Summary:
             return
         tr = terminalreporter
         tr.section("dbarch examples")
-        for kind in ("SQL", "Python"):
+        for kind in dict.fromkeys(_KIND_LABELS.values()):
             states = Counter(s for n, (s, _) in self.outcomes.items() if self.kinds[n] == kind)
+            if not states:
+                continue
             tr.write_line(
                 f"{kind} examples: {states['passed']} executed and passed, "
                 f"{states['failed']} failed, {states['skipped']} skipped"
