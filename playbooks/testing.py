@@ -25,6 +25,7 @@ from playbooks import engines, output
 from playbooks.engines.postgres import Databases
 from playbooks.engines.readiness import connect
 from playbooks.examples import Collection, Example, collect
+from playbooks.replay import exec_python
 from playbooks.sql import split_statements
 
 # What --require-engines accepts: the servers of playbooks.engines, and other run-times the
@@ -387,9 +388,7 @@ def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
     def run(example: Example) -> None:
         if example.lang == "python":
             names = {n: request.getfixturevalue(n) for n in example.fixtures}
-            path = request.config.rootpath / example.source
-            code = compile(example.code, str(path), "exec", dont_inherit=True)
-            exec(code, {"__name__": "__example__", "__file__": str(path), **names})
+            exec_python(example.code, request.config.rootpath / example.source, names)
         elif example.engine == "postgres":
             connection = request.getfixturevalue("new_pg_db")(example.data)
             by_source = {e.source: e for e in collection(request.config).examples}

@@ -9,7 +9,6 @@ Heap Fetches), sizes by ratios measured in the same database, never costs or tim
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -17,44 +16,8 @@ import pytest
 
 from playbooks import paths
 from playbooks.examples import page_fences
-from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet, split_statements
-
-_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
-
-
-@dataclass
-class Replay:
-    plans: list[dict] = field(default_factory=list)  # top plan node of each EXPLAIN, in order
-    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)
-
-    def rows(self, needle: str) -> list[list[tuple]]:
-        """The rows of every non-EXPLAIN statement whose text contains `needle`, in order."""
-        return [rows for text, rows in self.results if needle in text and rows is not None]
-
-
-def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(path))]
-
-
-def replay(conn: Any, path: str, upto: int | None = None, start: int = 0) -> Replay:
-    """Run the snippet's statements (from `start`, up to `upto`), keeping plans and rows."""
-    done = Replay()
-    with conn.cursor() as cur:
-        for text in statements(path)[start:upto]:
-            m = _EXPLAIN.match(text)
-            if m:
-                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
-                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
-                done.plans.append(cur.fetchone()[0][0]["Plan"])
-                continue
-            cur.execute(text)
-            rows = cur.fetchall() if cur.description else None
-            done.results.append((text, rows))
-    return done
-
-
-def scalar(conn: Any, sql: str, params: Any = None) -> Any:
-    return conn.execute(sql, params).fetchone()[0]
+from playbooks.replay import replay, scalar, statements
+from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
 
 
 def flushed_stats(conn: Any, sql: str, params: Any = None) -> tuple:

@@ -22,7 +22,8 @@ import pytest
 
 from playbooks import paths
 from playbooks.checklist import phases
-from playbooks.sql import run_script, snippet, split_statements
+from playbooks.replay import run_python, scalar, statements
+from playbooks.sql import run_script, snippet
 
 S = "postgres/migrations/"
 P = "python/migrations/"
@@ -72,10 +73,6 @@ STRENGTH = [
 PROBE_TIMEOUT = "50ms"  # lock_timeout counts only lock waits: an unblocked probe never hits it
 
 
-def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(path))]
-
-
 def one_line(sql: str) -> str:
     """A statement as the page's table shows it: comments dropped, whitespace collapsed."""
     sql = re.sub(r"--[^\n]*", "", sql)
@@ -85,18 +82,6 @@ def one_line(sql: str) -> str:
 def mode_name(mode: str) -> str:
     """AccessExclusiveLock → ACCESS EXCLUSIVE, as the PostgreSQL manual names the modes."""
     return re.sub(r"(?<!^)(?=[A-Z])", " ", mode.removesuffix("Lock")).upper()
-
-
-def run_python(path: str, name: str = "__example__", **fixtures: Any) -> dict:
-    """Execute a Python snippet as the example runner does; its namespace afterwards."""
-    file = paths.SNIPPETS / path
-    namespace = {"__name__": name, "__file__": str(file), **fixtures}
-    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
-    return namespace
-
-
-def scalar(conn: Any, sql: str, params: Any = None) -> Any:
-    return conn.execute(sql, params).fetchone()[0]
 
 
 # --- the lock table -----------------------------------------------------------------------------

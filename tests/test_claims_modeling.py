@@ -10,69 +10,36 @@ volumes are compared as ratios measured in the same database; nothing here is ti
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 import time
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import psycopg
 import pytest
 
+from playbooks import replay as shared
 from playbooks.checklist import phases
-from playbooks.sql import explain, index_names, node_types, snippet, split_statements
-
-_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
+from playbooks.replay import scalar
+from playbooks.sql import explain, index_names, node_types
 
 S = "postgres/modeling/"
 
 
-@dataclass
-class Replay:
-    plans: list[dict] = field(default_factory=list)  # top plan node of each EXPLAIN, in order
-    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)
-
-    def rows(self, needle: str) -> list[list[tuple]]:
-        """The rows of every non-EXPLAIN statement whose text contains `needle`, in order."""
-        return [rows for text, rows in self.results if needle in text and rows is not None]
-
-    def selected(self) -> list[list[tuple]]:
-        """The rows of every statement that returned some (or an empty result), in order."""
-        return [rows for _, rows in self.results if rows is not None]
-
-
 def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(S + path))]
+    return shared.statements(S + path)
 
 
-def replay(conn: Any, path: str, upto: int | None = None) -> Replay:
-    """Run the snippet's statements (the first `upto` of them), keeping plans and rows."""
-    done = Replay()
-    with conn.cursor() as cur:
-        for text in statements(path)[:upto]:
-            m = _EXPLAIN.match(text)
-            if m:
-                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
-                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
-                done.plans.append(cur.fetchone()[0][0]["Plan"])
-                continue
-            cur.execute(text)
-            rows = cur.fetchall() if cur.description else None
-            done.results.append((text, rows))
-    return done
+def replay(conn: Any, path: str, upto: int | None = None) -> shared.Replay:
+    return shared.replay(conn, S + path, upto)
 
 
-def replay_until_error(conn: Any, path: str, error: type[Exception]) -> Replay:
+def replay_until_error(conn: Any, path: str, error: type[Exception]) -> shared.Replay:
     """Replay all but the last statement, then assert that the last one fails with `error`."""
     done = replay(conn, path, upto=-1)
     with pytest.raises(error):
         conn.execute(statements(path)[-1])
     return done
-
-
-def scalar(conn: Any, sql: str, params: Any = None) -> Any:
-    return conn.execute(sql, params).fetchone()[0]
 
 
 def another(conn: Any) -> Any:

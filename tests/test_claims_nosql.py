@@ -15,21 +15,13 @@ from typing import Any
 
 import pytest
 
-from playbooks import paths
+from playbooks.replay import run_python
 from playbooks.sql import snippet, split_statements
 
 P = "python/nosql/"
 D = "python/documents/"
 WINDOW = 60
 T0 = 1_700_000_040.0  # the start of a 60-second window: T0 % 60 == 0
-
-
-def run_python(path: str, **fixtures: Any) -> dict:
-    """Execute a Python snippet as the example runner does; its namespace afterwards."""
-    file = paths.SNIPPETS / path
-    namespace = {"__name__": "__example__", "__file__": str(file), **fixtures}
-    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
-    return namespace
 
 
 def section(path: str, name: str) -> str:

@@ -13,65 +13,17 @@ in the same database in the same run, with a generous threshold.
 
 from __future__ import annotations
 
-import re
 import statistics
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from playbooks import paths
-from playbooks.sql import index_names, node_types, plan_nodes, snippet, split_statements
+from playbooks.replay import replay, run_python, scalar, statements
+from playbooks.sql import index_names, node_types, plan_nodes
 
-_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
 S = "postgres/optimization/"
 P = "python/optimization/"
-
-
-@dataclass
-class Replay:
-    plans: list[dict] = field(default_factory=list)  # the whole EXPLAIN JSON of each, in order
-    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)
-
-    @property
-    def tops(self) -> list[dict]:
-        return [p["Plan"] for p in self.plans]
-
-    def rows(self, needle: str) -> list[list[tuple]]:
-        return [rows for text, rows in self.results if needle in text and rows is not None]
-
-
-def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(path))]
-
-
-def replay(conn: Any, path: str) -> Replay:
-    """Run the snippet's statements in order, keeping each plan (as JSON) and each result."""
-    done = Replay()
-    with conn.cursor() as cur:
-        for text in statements(path):
-            m = _EXPLAIN.match(text)
-            if m:
-                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
-                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
-                done.plans.append(cur.fetchone()[0][0])
-                continue
-            cur.execute(text)
-            done.results.append((text, cur.fetchall() if cur.description else None))
-    return done
-
-
-def run_python(path: str, **fixtures: Any) -> dict:
-    """Execute a Python snippet as the example runner does; its namespace afterwards."""
-    file = paths.SNIPPETS / path
-    namespace = {"__name__": "__example__", "__file__": str(file), **fixtures}
-    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
-    return namespace
-
-
-def scalar(conn: Any, sql: str, params: Any = None) -> Any:
-    return conn.execute(sql, params).fetchone()[0]
 
 
 def node(plan: dict, node_type: str, relation: str | None = None) -> dict:
@@ -118,7 +70,7 @@ def calls(conn: Any, pattern: str) -> int:
 
 def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "explain-analyze.sql").tops
+    [plan] = replay(conn, S + "explain-analyze.sql").plans
     assert node_types(plan) == ["Nested Loop", "Seq Scan", "Index Scan"]
     scan = node(plan, "Seq Scan", "orders")
     lines = node(plan, "Index Scan", "order_items")
@@ -154,7 +106,7 @@ def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
 def test_explain_analyze_executes_the_statement_so_writes_need_a_rollback(new_pg_db):
     conn = new_pg_db("sample")
     done = replay(conn, S + "explain-analyze-writes.sql")
-    [plan] = done.tops
+    [plan] = done.plans
     assert plan["Node Type"] == "ModifyTable" and plan["Operation"] == "Delete"
     assert node(plan, "Seq Scan")["Actual Rows"] == 750  # the DELETE really found 750 rows
     assert done.rows("still_there")[0] == [(750,)]  # and ROLLBACK kept them
@@ -165,7 +117,7 @@ def test_explain_analyze_executes_the_statement_so_writes_need_a_rollback(new_pg
 
 def test_the_foreign_key_index_replaces_the_sequential_scan(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "seq-scan-fixed.sql").tops
+    [plan] = replay(conn, S + "seq-scan-fixed.sql").plans
     assert "Seq Scan" not in node_types(plan)
     assert index_names(plan) == {"orders_customer_id_idx", "order_items_pkey"}
     assert plan["Actual Rows"] == 31  # the same rows
@@ -174,7 +126,7 @@ def test_the_foreign_key_index_replaces_the_sequential_scan(new_pg_db):
 
 def test_a_second_run_finds_the_pages_in_shared_buffers(new_pg_db):
     conn = new_pg_db("sample")
-    first, second = replay(conn, S + "buffers-warm.sql").tops
+    first, second = replay(conn, S + "buffers-warm.sql").plans
     assert (first["Shared Read Blocks"], first["Shared Hit Blocks"]) == (200, 0)
     assert (second["Shared Read Blocks"], second["Shared Hit Blocks"]) == (0, 200)
     assert first["Actual Rows"] == second["Actual Rows"] == 11
@@ -189,7 +141,7 @@ def test_a_second_run_finds_the_pages_in_shared_buffers(new_pg_db):
 
 def test_a_numeric_value_turns_the_bigint_column_into_numeric(new_pg_db):
     conn = new_pg_db("sample")
-    bigint, literal, parameter = replay(conn, S + "type-mismatch.sql").tops
+    bigint, literal, parameter = replay(conn, S + "type-mismatch.sql").plans
     assert index_names(bigint) == {"orders_pkey"}
     for plan in (literal, parameter):
         assert node_types(plan) == ["Seq Scan"]
@@ -199,7 +151,7 @@ def test_a_numeric_value_turns_the_bigint_column_into_numeric(new_pg_db):
 def test_a_text_value_against_citext_skips_the_index_and_finds_nothing(new_pg_db):
     conn = new_pg_db("sample")
     done = replay(conn, S + "citext-mismatch.sql")
-    untyped, as_text = done.tops
+    untyped, as_text = done.plans
     found, not_found = done.rows("SELECT id FROM customers")
     assert index_names(untyped) == {"customers_email_idx"} and found == [(2,)]
     assert node_types(as_text) == ["Seq Scan"] and "(email)::text" in as_text["Filter"]
@@ -214,7 +166,7 @@ def test_a_text_value_against_citext_skips_the_index_and_finds_nothing(new_pg_db
 
 def test_a_comparison_under_another_collation_cannot_use_the_index(new_pg_db):
     conn = new_pg_db("sample")
-    default, other, indexed = replay(conn, S + "collation-mismatch.sql").tops
+    default, other, indexed = replay(conn, S + "collation-mismatch.sql").plans
     assert scalar(conn, "SELECT datcollate FROM pg_database WHERE datname = current_database()")
     assert index_names(default) == {"users_email_key"}
     assert node_types(other) == ["Seq Scan"]
@@ -224,7 +176,7 @@ def test_a_comparison_under_another_collation_cannot_use_the_index(new_pg_db):
 def test_a_sort_spills_to_disk_under_a_small_work_mem_but_not_with_a_limit(new_pg_db):
     conn = new_pg_db("sample")
     full, limited, deep, default = (
-        node(p, "Sort") for p in replay(conn, S + "sort-spill.sql").tops
+        node(p, "Sort") for p in replay(conn, S + "sort-spill.sql").plans
     )
     assert (full["Sort Method"], full["Sort Space Type"]) == ("external merge", "Disk")
     assert (limited["Sort Method"], limited["Sort Space Type"]) == ("top-N heapsort", "Memory")
@@ -236,7 +188,7 @@ def test_a_sort_spills_to_disk_under_a_small_work_mem_but_not_with_a_limit(new_p
 
 def test_an_index_in_the_sort_order_removes_the_sort(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "sort-index.sql").tops
+    [plan] = replay(conn, S + "sort-index.sql").plans
     assert node_types(plan) == ["Limit", "Index Scan"]
     scan = node(plan, "Index Scan")
     assert (scan["Index Name"], scan["Scan Direction"]) == ("orders_total_idx", "Backward")
@@ -248,7 +200,7 @@ def test_stale_statistics_misestimate_until_analyze(new_pg_db):
     done = replay(conn, S + "stale-statistics.sql")
     [(live, modified, analysed)] = done.rows("n_mod_since_analyze")[0]
     assert (live, modified, analysed) == (69903, 29903, True)
-    before, after = done.tops
+    before, after = done.plans
     scan = node(before, "Index Scan", "events")
     assert (scan["Plan Rows"], scan["Actual Rows"]) == (1, 29903)
     assert node_types(before) == ["Aggregate", "Sort", "Index Scan"]
@@ -264,12 +216,12 @@ def test_stale_statistics_misestimate_until_analyze(new_pg_db):
 
 def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
     conn = new_pg_db("sample")
-    star, listed = replay(conn, S + "covering-brief.sql").tops
+    star, listed = replay(conn, S + "covering-brief.sql").plans
     for plan in (star, listed):
         assert "Index Only Scan" not in node_types(plan)
         assert node(plan, "Bitmap Heap Scan")["Exact Heap Blocks"] == 11
     conn2 = new_pg_db("sample")
-    [covering] = replay(conn2, S + "covering.sql").tops
+    [covering] = replay(conn2, S + "covering.sql").plans
     assert node_types(covering) == ["Index Only Scan"]
     assert covering["Index Name"] == "orders_customer_id_covering_idx"
     assert covering["Heap Fetches"] == 0
@@ -280,7 +232,7 @@ def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
 def test_lower_email_needs_the_expression_index(new_pg_db):
     conn = new_pg_db("sample")
     file = scalar(conn, "SELECT pg_relation_filenode('users')")
-    bad, good = replay(conn, S + "lower-email.sql").tops
+    bad, good = replay(conn, S + "lower-email.sql").plans
     assert node_types(bad) == ["Seq Scan"]
     assert index_names(good) == {"users_email_lower_idx"}
     # the expression index leaves the table as it was: same file, no new column
@@ -294,14 +246,14 @@ def test_the_generated_column_rewrites_the_table_and_serves_only_its_own_name(ne
     assert rewritten is True
     kb = [int(v.removesuffix(" kB")) for v in (before, after)]
     assert 1.2 < kb[1] / kb[0] < 1.5  # "about a third larger"
-    by_expression, by_column = done.tops
+    by_expression, by_column = done.plans
     assert node_types(by_expression) == ["Seq Scan"]
     assert index_names(by_column) == {"users_email_normalized_idx"}
 
 
 def test_in_and_exists_get_the_same_plan_a_plain_join(new_pg_db):
     conn = new_pg_db("sample")
-    with_in, with_exists = replay(conn, S + "in-exists.sql").tops
+    with_in, with_exists = replay(conn, S + "in-exists.sql").plans
     assert shape(with_in) == shape(with_exists)
     assert with_in["Node Type"] == "Hash Join" and with_in["Join Type"] == "Inner"
     assert not any("SubPlan" in n.get("Parent Relationship", "") for n in plan_nodes(with_in))
@@ -318,7 +270,7 @@ def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
         "SELECT count(*) FROM users u LEFT JOIN customers c ON c.user_id = u.id WHERE c.id IS NULL",
     )
     assert lacking == 385
-    not_in, not_exists = done.tops
+    not_in, not_exists = done.plans
     assert node_types(not_in) == ["Seq Scan", "Seq Scan"]
     assert "hashed SubPlan" in not_in["Filter"]
     assert not_exists["Node Type"] == "Hash Join" and not_exists["Join Type"] == "Anti"
@@ -326,7 +278,7 @@ def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
 
 def test_not_in_rescans_its_subquery_per_row_when_it_does_not_fit_work_mem(new_pg_db):
     conn = new_pg_db("sample")
-    not_in, not_exists = replay(conn, S + "not-in-work-mem.sql").tops
+    not_in, not_exists = replay(conn, S + "not-in-work-mem.sql").plans
     scan = node(not_in, "Seq Scan", "customers")
     assert scan["Filter"] == "(NOT (SubPlan 1))"  # not hashed
     assert "Materialize" in node_types(not_in)
@@ -350,8 +302,8 @@ def _execution_ms(conn: Any, query: str, runs: int) -> float:
 
 def test_keyset_reads_one_page_where_offset_reads_ten_thousand_rows(new_pg_db):
     conn = new_pg_db("sample")
-    [offset_plan] = replay(conn, S + "pagination-offset.sql").tops
-    [keyset_plan] = replay(new_pg_db("sample"), S + "pagination-keyset.sql").tops
+    [offset_plan] = replay(conn, S + "pagination-offset.sql").plans
+    [keyset_plan] = replay(new_pg_db("sample"), S + "pagination-keyset.sql").plans
     offset_scan, keyset_scan = (node(p, "Index Scan", "orders") for p in (offset_plan, keyset_plan))
     assert offset_scan["Index Name"] == keyset_scan["Index Name"] == "orders_created_at_id_idx"
     assert (offset_scan["Actual Rows"], keyset_scan["Actual Rows"]) == (10020, 20)
@@ -421,7 +373,7 @@ def test_the_set_based_update_is_one_statement_where_the_loop_is_a_hundred(new_p
 def test_union_all_skips_the_deduplication_and_union_dedups_within_a_branch(new_pg_db):
     conn = new_pg_db("sample")
     done = replay(conn, S + "union.sql")
-    union, union_all = done.tops
+    union, union_all = done.plans
     assert union["Node Type"] in ("Aggregate", "Unique") and "Append" in node_types(union)
     assert union_all["Node Type"] == "Append"
     assert not {"Aggregate", "Unique", "Sort"} & set(node_types(union_all))

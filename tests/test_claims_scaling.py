@@ -23,47 +23,20 @@ import psycopg
 import pytest
 
 from playbooks import paths
+from playbooks import replay as shared
 from playbooks.engines import pgbouncer
 from playbooks.engines.replica import wait_replayed
-from playbooks.sql import node_types, plan_nodes, snippet, split_statements
+from playbooks.replay import run_python, scalar, statements
+from playbooks.sql import node_types, plan_nodes
 
-_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
 S = "postgres/scaling/"
 P = "python/scaling/"
 
 
-def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(path))]
-
-
 def replay(conn: Any, path: str, upto: int | None = None) -> tuple[list[dict], list]:
-    """Run the snippet's statements (up to `upto`): the top plan node of each EXPLAIN, and the
-    rows of every other statement that returns rows."""
-    plans, results = [], []
-    with conn.cursor() as cur:
-        for text in statements(path)[:upto]:
-            m = _EXPLAIN.match(text)
-            if m:
-                opts = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
-                cur.execute(f"EXPLAIN ({opts}) {m['query']}")
-                plans.append(cur.fetchone()[0][0]["Plan"])
-                continue
-            cur.execute(text)
-            if cur.description:
-                results.append(cur.fetchall())
-    return plans, results
-
-
-def run_python(path: str, **fixtures: Any) -> dict:
-    """Execute a Python snippet as the example runner does; its namespace afterwards."""
-    file = paths.SNIPPETS / path
-    namespace = {"__name__": "__example__", "__file__": str(file), **fixtures}
-    exec(compile(file.read_text(), str(file), "exec", dont_inherit=True), namespace)
-    return namespace
-
-
-def scalar(conn: Any, sql: str, params: Any = None) -> Any:
-    return conn.execute(sql, params).fetchone()[0]
+    """The top plan node of each EXPLAIN, and the rows of every other statement with a result."""
+    done = shared.replay(conn, path, upto)
+    return done.plans, done.selected()
 
 
 def scanned(plan: dict) -> set[str]:

@@ -1,0 +1,75 @@
+"""What claim tests use to re-run the snippet a page shows and look at what it did.
+
+`replay` runs a snippet statement by statement like the example runner, but asks for each
+`EXPLAIN` in FORMAT JSON, so a test asserts the plan of exactly the query on the page.
+`run_python` executes a Python snippet the way the runner does and returns its namespace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .sql import snippet, split_statements
+
+_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
+
+
+@dataclass
+class Replay:
+    explains: list[dict] = field(default_factory=list)  # each EXPLAIN's whole JSON, in order
+    results: list[tuple[str, list[tuple] | None]] = field(default_factory=list)  # the others
+
+    @property
+    def plans(self) -> list[dict]:
+        """The top plan node of each EXPLAIN, in order."""
+        return [e["Plan"] for e in self.explains]
+
+    def rows(self, needle: str) -> list[list[tuple]]:
+        """The rows of every non-EXPLAIN statement whose text contains `needle`, in order."""
+        return [rows for text, rows in self.results if needle in text and rows is not None]
+
+    def selected(self) -> list[list[tuple]]:
+        """The rows of every statement that returned a result (perhaps empty), in order."""
+        return [rows for _, rows in self.results if rows is not None]
+
+
+def statements(path: str) -> list[str]:
+    """The statements of a snippet file, by its path under snippets/."""
+    return [s.text for s in split_statements(snippet(path))]
+
+
+def replay(conn: Any, path: str, upto: int | None = None, start: int = 0) -> Replay:
+    """Run the snippet's statements [start:upto], keeping each plan (as JSON) and each result."""
+    done = Replay()
+    with conn.cursor() as cur:
+        for text in statements(path)[start:upto]:
+            m = _EXPLAIN.match(text)
+            if m:
+                options = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
+                cur.execute(f"EXPLAIN ({options}) {m['query']}")
+                done.explains.append(cur.fetchone()[0][0])
+                continue
+            cur.execute(text)
+            done.results.append((text, cur.fetchall() if cur.description else None))
+    return done
+
+
+def exec_python(code: str, path: Path, fixtures: dict[str, Any], name: str = "__example__") -> dict:
+    """Execute Python example code with fixtures as globals: the runner's one way to do it."""
+    namespace = {"__name__": name, "__file__": str(path), **fixtures}
+    exec(compile(code, str(path), "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def run_python(path: str, name: str = "__example__", **fixtures: Any) -> dict:
+    """Execute a Python snippet (path under snippets/) as the runner does; its namespace."""
+    file = paths.SNIPPETS / path
+    return exec_python(file.read_text(), file, fixtures, name)
+
+
+def scalar(conn: Any, sql: str, params: Any = None) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
