@@ -115,19 +115,17 @@ def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
     return server
 
 
-@pytest.fixture(scope="session")
-def postgres_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "postgres")
+def _server_fixture(engine: str) -> Any:
+    @pytest.fixture(scope="session", name=f"{engine}_server")
+    def server(request: pytest.FixtureRequest) -> engines.Server:
+        return _server(request, engine)
+
+    return server
 
 
-@pytest.fixture(scope="session")
-def mariadb_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "mariadb")
-
-
-@pytest.fixture(scope="session")
-def redis_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "redis")
+# postgres_server, mariadb_server, redis_server, mongodb_server, cassandra_server, neo4j_server
+for _engine in engines.ENGINES:
+    globals()[f"{_engine}_server"] = _server_fixture(_engine)
 
 
 @pytest.fixture(scope="session")
@@ -195,21 +193,6 @@ def redis_client(redis_server: engines.Server) -> Iterator[Any]:
     client.flushall()
     yield client
     client.close()
-
-
-@pytest.fixture(scope="session")
-def mongodb_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "mongodb")
-
-
-@pytest.fixture(scope="session")
-def cassandra_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "cassandra")
-
-
-@pytest.fixture(scope="session")
-def neo4j_server(request: pytest.FixtureRequest) -> engines.Server:
-    return _server(request, "neo4j")
 
 
 @pytest.fixture

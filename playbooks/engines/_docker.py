@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from . import Server
+from . import _DEFAULT_PORTS, Server
 from .readiness import ready
 
 _IMAGES = {
@@ -20,14 +20,7 @@ _IMAGES = {
     "cassandra": os.environ.get("DBARCH_CASSANDRA_IMAGE", "cassandra:4.1"),
     "neo4j": os.environ.get("DBARCH_NEO4J_IMAGE", "neo4j:5"),
 }
-_PORTS = {
-    "postgres": 5432,
-    "mariadb": 3306,
-    "redis": 6379,
-    "mongodb": 27017,
-    "cassandra": 9042,
-    "neo4j": 7687,
-}
+_PORTS = _DEFAULT_PORTS
 _PASSWORD = "dbarch"
 
 
