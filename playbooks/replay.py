@@ -58,6 +58,19 @@ def replay(conn: Any, path: str, upto: int | None = None, start: int = 0) -> Rep
     return done
 
 
+def replay_until_error(
+    conn: Any, path: str, error: type[BaseException], match: str | None = None
+) -> Replay:
+    """Replay all but the last statement, then assert that the last one fails with `error`:
+    the test-side twin of an example's `error=`."""
+    import pytest
+
+    done = replay(conn, path, upto=-1)
+    with pytest.raises(error, match=match):
+        conn.execute(statements(path)[-1])
+    return done
+
+
 def exec_python(code: str, path: Path, fixtures: dict[str, Any], name: str = "__example__") -> dict:
     """Execute Python example code with fixtures as globals: the runner's one way to do it."""
     namespace = {"__name__": name, "__file__": str(path), **fixtures}

@@ -94,13 +94,10 @@ def findings_of(conn, url: str, name: str) -> list:
 
 
 @pytest.fixture
-def database(pg_databases):
+def database(new_pg_db, postgres_server):
     """A fresh database with the extensions only; its URL and an autocommit connection."""
-    name = pg_databases.create("none")
-    url = pg_databases.server.url(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        yield url, conn
-    pg_databases.drop(name)
+    conn = new_pg_db("none")
+    return postgres_server.url(conn.info.dbname), conn
 
 
 def test_every_check_is_covered_here() -> None:

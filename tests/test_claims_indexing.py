@@ -16,7 +16,7 @@ import pytest
 
 from playbooks import paths
 from playbooks.examples import page_fences
-from playbooks.replay import replay, scalar, statements
+from playbooks.replay import replay, replay_until_error, scalar, statements
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
 
 
@@ -178,11 +178,10 @@ def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
 
 def test_btree_entry_larger_than_2704_bytes_is_rejected(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "wide-value.sql"
-    replay(conn, path, upto=-1)  # the compressible 10,000-character value goes in
-    assert scalar(conn, "SELECT count(*) FROM notes") == 1
-    with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="maximum 2704"):
-        conn.execute(statements(path)[-1])
+    replay_until_error(
+        conn, S + "wide-value.sql", psycopg.errors.ProgramLimitExceeded, match="maximum 2704"
+    )
+    assert scalar(conn, "SELECT count(*) FROM notes") == 1  # the compressible value went in
 
 
 def test_hash_index_takes_a_value_too_wide_for_btree(new_pg_db):
@@ -222,10 +221,7 @@ def test_nulls_are_distinct_by_default(new_pg_db):
 
 def test_nulls_not_distinct_rejects_a_second_null(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "unique-nulls-not-distinct.sql"
-    replay(conn, path, upto=-1)
-    with pytest.raises(psycopg.errors.UniqueViolation):
-        conn.execute(statements(path)[-1])
+    replay_until_error(conn, S + "unique-nulls-not-distinct.sql", psycopg.errors.UniqueViolation)
 
 
 @pytest.fixture
@@ -551,10 +547,7 @@ def test_hash_index_cannot_be_unique(new_pg_db):
 
 def test_hash_exclusion_constraint_enforces_uniqueness(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "hash-exclude.sql"
-    replay(conn, path, upto=-1)
-    with pytest.raises(psycopg.errors.ExclusionViolation):
-        conn.execute(statements(path)[-1])
+    replay_until_error(conn, S + "hash-exclude.sql", psycopg.errors.ExclusionViolation)
 
 
 # --- maintenance -------------------------------------------------------------------------------

@@ -35,11 +35,7 @@ def replay(conn: Any, path: str, upto: int | None = None) -> shared.Replay:
 
 
 def replay_until_error(conn: Any, path: str, error: type[Exception]) -> shared.Replay:
-    """Replay all but the last statement, then assert that the last one fails with `error`."""
-    done = replay(conn, path, upto=-1)
-    with pytest.raises(error):
-        conn.execute(statements(path)[-1])
-    return done
+    return shared.replay_until_error(conn, S + path, error)
 
 
 def another(conn: Any) -> Any:
