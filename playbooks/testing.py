@@ -482,13 +482,12 @@ def replication(request: pytest.FixtureRequest) -> tuple[engines.Server, engines
     The primary is not the session's `postgres_server`: that one holds every template and
     example database, and a base backup of it would copy all of them.
     """
-    from playbooks.engines import _local, replica
+    from playbooks.engines import replica
 
-    missing = _local.missing("postgres")
-    if missing:
-        unavailable(request.config, "postgres", f"a replica needs local binaries: {missing}")
-    primary = _local.start("postgres")
-    engines._running.append(primary)
+    try:
+        primary = engines.start_local("postgres")
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "postgres", f"a replica needs local binaries: {e}")
     request.addfinalizer(primary.stop)
     try:
         standby = replica.start(primary)

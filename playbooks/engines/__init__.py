@@ -67,10 +67,17 @@ class Server:
         stop, self._stop = self._stop, None
         if stop is not None:
             stop()
-            _running.remove(self)
+            if self in _running:
+                _running.remove(self)
 
 
 _running: list[Server] = []
+
+
+def track(server: Server) -> Server:
+    """Have `server` stopped at interpreter exit, if nobody stops it before."""
+    _running.append(server)
+    return server
 
 
 @atexit.register
@@ -104,8 +111,17 @@ def start(engine: str) -> Server:
                 f"{engine}: no DBARCH_{engine.upper()}_URL set; " + "; ".join(reasons)
             )
         server = _local.start(engine)
-    _running.append(server)
-    return server
+    return track(server)
+
+
+def start_local(engine: str) -> Server:
+    """A throwaway server from this machine's binaries, whatever the environment offers."""
+    from . import _local
+
+    missing = _local.missing(engine)
+    if missing:
+        raise EngineUnavailable(f"{engine}: {missing}")
+    return track(_local.start(engine))
 
 
 def _from_url(engine: str, url: str) -> Server:

@@ -25,7 +25,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from . import EngineUnavailable, Server, _running
+from . import EngineUnavailable, Server, track
 from ._local import _launch
 from ._process import free_port, make_workdir, service_user
 
@@ -103,5 +103,4 @@ def start(ini_path: Path, backend: Server) -> Server:
     # _launch waits until a query through PgBouncer reaches the backend's `postgres` database.
     _launch(server, [found, str(work / "pgbouncer.ini")], user, work, signal.SIGKILL)
     server.version = version()
-    _running.append(server)
-    return server
+    return track(server)

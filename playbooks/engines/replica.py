@@ -17,7 +17,7 @@ import signal
 import time
 from typing import Any
 
-from . import EngineUnavailable, Server, _running
+from . import EngineUnavailable, Server, track
 from ._local import _launch, postgres_bindir
 from ._process import free_port, make_workdir, run, service_user
 from .readiness import connect
@@ -66,7 +66,7 @@ def start(primary: Server, name: str = "replica1") -> Server:
         argv += ["-c", f"{key}={value}"]
     replica = Server("postgres", "127.0.0.1", port, user=primary.user, password=primary.password)
     _launch(replica, argv, user, work, signal.SIGQUIT)
-    _running.append(replica)
+    track(replica)
     try:
         _wait_streaming(primary, name)
     except BaseException:
