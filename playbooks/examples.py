@@ -256,8 +256,13 @@ def collect(root: Path) -> Collection:
 def _attach_output(fence: Fence, shown: int | None, examples: list[Example]) -> Verdict:
     where = f"{fence.page}:{fence.line}"
     target = examples[shown] if shown is not None else None
-    if target is None or target.lang != "sql" or target.engine != "postgres":
-        return Verdict(where, None, "an output fence must follow a PostgreSQL SQL fence or include")
+    comparable = target is not None and (
+        (target.lang == "sql" and target.engine == "postgres") or target.lang == "python"
+    )
+    if not comparable:
+        return Verdict(
+            where, None, "an output fence must follow a PostgreSQL SQL or a Python snippet"
+        )
     if target.output is not None:
         return Verdict(where, None, f"{target} already has its output shown at {target.output_at}")
     examples[shown] = replace(target, output=fence.body, output_at=where)

@@ -94,3 +94,14 @@ def differences(expected: str, actual: list[tuple[str, bool]]) -> str | None:
             kind = "the shape of plan" if is_plan else "result"
             return f"{kind} {n} differs\n--- page\n{page}\n--- engine\n{engine}"
     return None
+
+
+def printed_differences(expected: str, printed: str) -> str | None:
+    """For what a Python example prints: the same lines, trailing spaces and edge blanks aside."""
+
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip("\n").splitlines()]
+
+    if lines(expected) == lines(printed):
+        return None
+    return f"differs\n--- page\n{expected.strip()}\n--- printed\n{printed.strip()}"

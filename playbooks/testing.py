@@ -13,6 +13,8 @@ Loaded by the root conftest.py. It provides:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -371,7 +373,15 @@ def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
     def run(example: Example) -> None:
         if example.lang == "python":
             names = {n: request.getfixturevalue(n) for n in example.fixtures}
-            exec_python(example.code, request.config.rootpath / example.source, names)
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                exec_python(example.code, request.config.rootpath / example.source, names)
+            if example.output is not None:
+                problem = output.printed_differences(example.output, printed.getvalue())
+                if problem:
+                    pytest.fail(
+                        f"{example.output_at}: the output shown for {example} {problem}", False
+                    )
         elif example.engine == "postgres":
             connection = request.getfixturevalue("new_pg_db")(example.data)
             by_source = {e.source: e for e in collection(request.config).examples}

@@ -202,3 +202,18 @@ def test_docker_only_engines_are_skipped_here_with_the_reason(handbook, monkeypa
             "*skipped 1: mongodb unavailable: mongodb: no DBARCH_MONGODB_URL set; no Docker*",
         ]
     )
+
+
+def test_what_a_python_snippet_prints_must_match_the_page(handbook):
+    snippet = handbook.path / "snippets" / "python" / "hello.py"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text("for n in range(3):\n    print(n * n)\n")
+    include = '```python\n--8<-- "python/hello.py"\n```\n'
+    page(handbook, f"# P\n\n{include}\n```{{.text output}}\n0\n1\n4\n```\n")
+    assert handbook.runpytest("tests/test_inner_examples.py", "-k", "test_runs").ret == 0
+    page(handbook, f"# P\n\n{include}\n```{{.text output}}\n0\n1\n5\n```\n")
+    result = handbook.runpytest("tests/test_inner_examples.py", "-k", "test_runs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/page.md:7: the output shown for snippets/python/hello.py:1 differs*"]
+    )
