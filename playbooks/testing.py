@@ -15,25 +15,30 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from playbooks import engines, output
+from playbooks import engines, output, runner
 from playbooks.engines.postgres import Databases
 from playbooks.engines.readiness import connect
 from playbooks.examples import Collection, Example, collect
 from playbooks.replay import exec_python
-from playbooks.sql import split_statements
+from playbooks.summary import MEASUREMENTS
+from playbooks.summary import REQUIRED as _REQUIRED
+from playbooks.summary import SERVERS as _SERVERS
+from playbooks.summary import Summary as _Summary
 
 # What --require-engines accepts: the servers of playbooks.engines, and other run-times the
 # suite needs that a machine may lack (PgBouncer in front of PostgreSQL, the site test's browser).
-KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "kuzu", "chromium")
-_SQLGLOT_DIALECT = {"postgres": "postgres", "mariadb": "mysql"}
+KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "kuzu", "chromium", "patroni", "haproxy")
 # Fixtures that hand the runner a client for an engine whose statements it sends one by one.
 _STATEMENT_CLIENTS = {
     "kuzu": "kuzu_conn",
@@ -51,6 +56,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"comma-separated engines ({', '.join(KNOWN_ENGINES)}) that must be available: "
         "an example needing one that cannot be started fails instead of being skipped",
     )
+    group.addoption(
+        "--engine-versions",
+        default="",
+        metavar="LIST",
+        help="engine versions of the matrix to run in containers, one per engine, e.g. "
+        "postgres:17,mariadb:11.8,redis:8 (mysql:9.7 serves the MariaDB examples); "
+        "engines not named run from local binaries",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,13 +75,13 @@ def pytest_configure(config: pytest.Config) -> None:
             f"known: {', '.join(KNOWN_ENGINES)}"
         )
     config.stash[_REQUIRED] = required
+    config.stash[_VERSIONS] = engine_versions(config.getoption("--engine-versions"))
+    config.pluginmanager.register(_EngineUsage(config), "dbarch-engine-usage")
     config.stash[_SERVERS] = {}
     config.addinivalue_line("markers", "dbarch_example: runs one example of the handbook")
     config.pluginmanager.register(_Summary(config), "dbarch-summary")
 
 
-_REQUIRED = pytest.StashKey[set]()
-_SERVERS = pytest.StashKey[dict]()
 _COLLECTION = pytest.StashKey[Collection]()
 
 
@@ -107,14 +120,121 @@ def record_engine(config: pytest.Config, name: str, version: str) -> None:
     config.stash[_SERVERS][name] = engines.Server(name, "", 0, version=version)
 
 
+def record_measurement(config: pytest.Config, key: str, value: float | int | str) -> None:
+    """Keep a value a claim test measured for the results file, where a page shows it at
+    `<!-- measured: key -->` (a restore's RTO, say)."""
+    config.stash.setdefault(MEASUREMENTS, {})[key] = value
+
+
+_VERSIONS = pytest.StashKey[dict]()
+# The engines a server fixture may be served by: MySQL runs every MariaDB example.
+_SERVED_BY = {"mysql": "mariadb"}
+
+
+def engine_versions(option: str) -> dict[str, tuple[str, str]]:
+    """`postgres:17,mysql:9.7` → {"postgres": ("postgres", "17"), "mariadb": ("mysql", "9.7")}:
+    for each server fixture, the engine and version of the matrix that serves it."""
+    from playbooks.engines import images
+
+    chosen: dict[str, tuple[str, str]] = {}
+    for item in filter(None, option.replace(" ", ",").split(",")):
+        engine, _, version = item.partition(":")
+        try:
+            images.image(engine, version)
+        except ValueError as e:
+            raise pytest.UsageError(f"--engine-versions: {e}") from None
+        fixture = _SERVED_BY.get(engine, engine)
+        if fixture in chosen:
+            raise pytest.UsageError(
+                f"--engine-versions: {item} and {':'.join(chosen[fixture])} both serve {fixture}: "
+                "one version per engine per run (make test-matrix runs each)"
+            )
+        chosen[fixture] = (engine, version)
+    return chosen
+
+
 def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
+    engine, version = request.config.stash[_VERSIONS].get(engine, (engine, ""))
     try:
-        server = engines.start(engine)
+        server = engines.start(engine, version)
     except engines.EngineUnavailable as e:
         unavailable(request.config, engine, str(e))
     request.addfinalizer(server.stop)
     request.config.stash[_SERVERS][engine] = server
     return server
+
+
+_USED = "dbarch_engines"
+
+
+class _EngineUsage:
+    """Per engine server: the tests that ran on it, failed, or were skipped for want of it.
+
+    Works under xdist too: what a test used travels with its teardown report (a user property).
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.outcome: dict[str, str] = {}  # test id → its outcome, until its teardown report
+        self.counts: dict[str, Counter[str]] = {}
+        self.servers: dict[str, tuple[str, str]] = {}  # engine → (version, origin)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # What a test used is known at teardown only (it may ask for fixtures as it runs).
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.outcome[report.nodeid] = report.outcome
+            reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+            found = re.match(r"Skipped: (\w+) unavailable", reason)
+            if report.skipped and found:
+                self.counts.setdefault(found[1], Counter())["skipped"] += 1
+                self.outcome.pop(report.nodeid)
+        elif report.when == "teardown" and report.nodeid in self.outcome:
+            outcome = self.outcome.pop(report.nodeid)
+            for engine, served in dict(report.user_properties).get(_USED, {}).items():
+                self.servers[engine] = tuple(served)
+                self.counts.setdefault(engine, Counter())[outcome] += 1
+
+    def results(self) -> list[dict[str, Any]]:
+        rows = []
+        for engine in sorted(self.counts):
+            version, origin = self.servers.get(engine, ("", "unavailable"))
+            counts = self.counts[engine]
+            executed = counts["passed"] + counts["failed"]
+            rows.append(
+                {"engine": engine, "version": version, "origin": origin, "executed": executed}
+                | {"failed": counts["failed"], "skipped": counts["skipped"]}
+            )
+        return rows
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        rows = self.results()
+        if not rows:
+            return
+        terminalreporter.section("tests per engine version")
+        for r in rows:
+            terminalreporter.write_line(
+                f"{r['engine']} {r['version'] or '-'} ({r['origin']}): {r['executed']} executed"
+                f" ({r['failed']} failed), {r['skipped']} skipped"
+            )
+        path = os.environ.get("DBARCH_ENGINE_RESULTS")
+        if path:
+            with open(path, "w") as f:
+                json.dump(rows, f, indent=1)
+
+
+@pytest.fixture(autouse=True)
+def _engine_usage(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test: which engine servers it used, on its report (for the per-version counts)."""
+    yield
+    servers = request.config.stash[_SERVERS]
+    used = {}
+    for name in request.fixturenames:
+        fixture = name.removesuffix("_server")
+        if name.endswith("_server") and fixture in engines.ENGINES:
+            engine = request.config.stash[_VERSIONS].get(fixture, (fixture, ""))[0]
+            if engine in servers:
+                used[engine] = (servers[engine].version, servers[engine].origin)
+    request.node.user_properties.append((_USED, used))
 
 
 def _server_fixture(engine: str) -> Any:
@@ -161,6 +281,22 @@ def pg_url(pg_databases: Databases) -> Iterator[str]:
     name = pg_databases.create("sample")
     yield pg_databases.server.url(name)
     pg_databases.drop(name)
+
+
+@pytest.fixture(scope="session")
+def pg_repack(postgres_server: engines.Server) -> list[str]:
+    """The argv that runs pg_repack of the server's own version: a client of another version
+    refuses to work ("program 'pg_repack 1.4.8' does not match database library …"). Debian
+    installs it beside the server's programs, outside PATH; a container's runs in it."""
+    import shutil
+
+    major = postgres_server.version.split(".")[0]
+    program = f"/usr/lib/postgresql/{major}/bin/pg_repack"
+    if postgres_server.origin == "container":
+        from playbooks.engines import containers
+
+        return [*containers.exec_argv(postgres_server, env=("PGPASSWORD",)), program]
+    return [program if Path(program).exists() else shutil.which("pg_repack") or program]
 
 
 @pytest.fixture
@@ -247,237 +383,53 @@ def kuzu_conn(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
 
 
 # --- running examples ------------------------------------------------------------------------
-
-
-def _error_name(engine: str, exc: BaseException) -> set[str]:
-    if engine == "postgres":
-        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
-        return {getattr(exc, "sqlstate", "") or "", snake}
-    return {str(exc.args[0])} if exc.args else set()
-
-
-def _describe(engine: str, exc: BaseException) -> str:
-    if engine == "postgres":
-        names = sorted(n for n in _error_name(engine, exc) if n)
-        return f"ERROR {' / '.join(names)}: {str(exc).strip()}"
-    return f"ERROR {exc.args[0]}: {exc.args[1] if len(exc.args) > 1 else exc}"
-
-
-def run_sql(example: Example, connection: Any) -> None:
-    """Run the example statement by statement; the last one may be expected to fail.
-
-    When the page shows the example's output, what the engine printed must match it.
-    """
-    statements = split_statements(example.code)
-    if not statements:
-        pytest.fail(f"{example}: the example holds no SQL statement", False)
-    cursor = connection.cursor()
-    if example.output is not None:
-        _load_everything_as_text(cursor)
-    printed: list[tuple[str, bool]] = []
-    for number, statement in enumerate(statements, 1):
-        where = f"{example.source}:{example.line + statement.line - 1}"
-        expected = example.error if number == len(statements) else None
-        try:
-            cursor.execute(statement.text)
-            if cursor.description:
-                rows = cursor.fetchall()
-                if example.output is not None and not _is_void(cursor.description):
-                    printed.append(_printed(cursor.description, rows))
-            continue
-        except Exception as exc:
-            if not _is_engine_error(example.engine, exc):
-                raise
-            if expected and expected in _error_name(example.engine, exc):
-                printed.append((output.error_text(exc), False))
-                break
-            error = _describe(example.engine, exc)
-        note = f" (expected {expected})" if expected else ""
-        pytest.fail(
-            f"{where}: statement {number} of {len(statements)} failed on {example.engine}"
-            f"{note}\n  {statement.text}\n  {error}",
-            False,
-        )
-    else:
-        if example.error:
-            pytest.fail(
-                f"{example}: the last statement should fail with {example.error}, but it "
-                f"succeeded\n  {statements[-1].text}",
-                False,
-            )
-    if example.output is not None:
-        problem = output.differences(example.output, printed)
-        if problem:
-            pytest.fail(f"{example.output_at}: the output shown for {example} {problem}", False)
-
-
-def _load_everything_as_text(cursor: Any) -> None:
-    """Make psycopg return every value as PostgreSQL's text form, as psql shows it."""
-    import psycopg
-    from psycopg.adapt import Loader
-
-    class AsText(Loader):
-        def load(self, data: Any) -> str:
-            return bytes(data).decode()
-
-    for info in psycopg.postgres.types:
-        for oid in (info.oid, info.array_oid):
-            if oid:
-                cursor.adapters.register_loader(oid, AsText)
-
-
-def _is_void(description: Any) -> bool:
-    """A call such as SELECT pg_stat_force_next_flush(): its empty result is not shown."""
-    return all(column.type_code == output.VOID_OID for column in description)
-
-
-def _printed(description: Any, rows: list) -> tuple[str, bool]:
-    result = output.Result(
-        columns=[column.name for column in description],
-        right_aligned=[column.type_code in output.NUMERIC_OIDS for column in description],
-        rows=[list(row) for row in rows],
-    )
-    return result.render(), result.is_plan
-
-
-def _is_engine_error(engine: str, exc: BaseException) -> bool:
-    if engine == "postgres":
-        import psycopg
-
-        return isinstance(exc, psycopg.Error)
-    import pymysql
-
-    return isinstance(exc, pymysql.err.MySQLError)
+# The executor (playbooks.runner) knows nothing of pytest; here an ExampleFailure fails the test.
 
 
 def check_parses(example: Example) -> None:
     """The fast first tier: every statement parses with sqlglot in the engine's dialect."""
-    import sqlglot
-    from sqlglot.errors import ParseError
-
-    dialect = _SQLGLOT_DIALECT[example.engine]
-    for statement in split_statements(example.code):
-        try:
-            sqlglot.parse(statement.text, read=dialect)
-        except ParseError as e:
-            first = e.errors[0]["description"] if e.errors else str(e)
-            pytest.fail(
-                f"{example.source}:{example.line + statement.line - 1}: sqlglot ({dialect}) "
-                f"cannot parse\n  {statement.text}\n  {first}",
-                False,
-            )
+    try:
+        runner.check_parses(example)
+    except runner.ExampleFailure as failure:
+        pytest.fail(str(failure), False)
 
 
 @pytest.fixture
 def run_example(request: pytest.FixtureRequest) -> Callable[[Example], None]:
     def run(example: Example) -> None:
-        if example.lang == "python":
-            names = {n: request.getfixturevalue(n) for n in example.fixtures}
-            printed = io.StringIO()
-            with contextlib.redirect_stdout(printed):
-                exec_python(example.code, request.config.rootpath / example.source, names)
-            if example.output is not None:
-                problem = output.printed_differences(example.output, printed.getvalue())
-                if problem:
-                    pytest.fail(
-                        f"{example.output_at}: the output shown for {example} {problem}", False
-                    )
-        elif example.engine == "postgres":
-            connection = request.getfixturevalue("new_pg_db")(example.data)
-            by_source = {e.source: e for e in collection(request.config).examples}
-            for path in example.after:
-                if f"snippets/{path}" not in by_source:
-                    pytest.fail(f"{example}: after={path}: no such snippet example", False)
-                run_sql(replace(by_source[f"snippets/{path}"], output=None), connection)
-            run_sql(example, connection)
-        elif example.engine in _STATEMENT_CLIENTS:
-            client = request.getfixturevalue(_STATEMENT_CLIENTS[example.engine])
-            run_statements(example, client)
-        else:
-            run_sql(example, request.getfixturevalue("mariadb_conn"))
+        try:
+            _run(request, example)
+        except runner.ExampleFailure as failure:
+            pytest.fail(str(failure), False)
 
     return run
 
 
-def run_statements(example: Example, client: Any) -> None:
-    """Cypher (Kuzu, Neo4j) and CQL (Cassandra): each statement in turn, results consumed."""
-    if example.error or example.output is not None:
-        pytest.fail(f"{example}: error= and output blocks are supported for SQL only", False)
-    statements = split_statements(example.code, "//" if example.lang == "cypher" else "--")
-    for number, statement in enumerate(statements, 1):
-        text = statement.text.rstrip(";")
-        try:
-            result = client.run(text) if example.engine == "neo4j" else client.execute(text)
-            if example.engine == "neo4j":
-                result.consume()
-        except Exception as exc:  # the three drivers share no base class
-            where = f"{example.source}:{example.line + statement.line - 1}"
-            pytest.fail(
-                f"{where}: statement {number} of {len(statements)} failed on {example.engine}\n"
-                f"  {statement.text}\n  {type(exc).__name__}: {exc}",
-                False,
-            )
-
-
-# --- the closing summary ---------------------------------------------------------------------
-
-
-_KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
-
-
-class _Summary:
-    """Counts the examples' outcomes and prints them, with skip reasons and engine versions."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.kinds: dict[str, str] = {}  # nodeid → "SQL", "Cypher", "CQL" or "Python"
-        self.outcomes: dict[str, tuple[str, str]] = {}
-
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            if type(item).__name__ == "MarkdownInlinePythonItem":
-                self.kinds[item.nodeid] = "Python"
-            elif "example" in getattr(item, "fixturenames", ()):
-                lang = item.callspec.params["example"].lang
-                self.kinds[item.nodeid] = _KIND_LABELS[lang]
-            else:
-                continue
-            item.add_marker("dbarch_example")
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.nodeid not in self.kinds:
-            return
-        if report.skipped:
-            longrepr = report.longrepr
-            reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-            self.outcomes[report.nodeid] = ("skipped", reason.removeprefix("Skipped: "))
-        elif report.failed:
-            self.outcomes[report.nodeid] = ("failed", "")
-        elif report.when == "call":
-            self.outcomes.setdefault(report.nodeid, ("passed", ""))
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.outcomes:
-            return
-        tr = terminalreporter
-        tr.section("dbarch examples")
-        for kind in dict.fromkeys(_KIND_LABELS.values()):
-            states = Counter(s for n, (s, _) in self.outcomes.items() if self.kinds[n] == kind)
-            if not states:
-                continue
-            tr.write_line(
-                f"{kind} examples: {states['passed']} executed and passed, "
-                f"{states['failed']} failed, {states['skipped']} skipped"
-            )
-        reasons = Counter(r for s, r in self.outcomes.values() if s == "skipped")
-        for reason, n in reasons.most_common():
-            tr.write_line(f"  skipped {n}: {reason}")
-        servers = self.config.stash[_SERVERS]
-        for engine, server in sorted(servers.items()):
-            tr.write_line(f"engine {engine}: {server.version} ({server.origin})")
-        unused = self.config.stash[_REQUIRED] - set(servers)
-        if unused:
-            tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
+def _run(request: pytest.FixtureRequest, example: Example) -> None:
+    if example.lang == "python":
+        names = {n: request.getfixturevalue(n) for n in example.fixtures}
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec_python(example.code, request.config.rootpath / example.source, names)
+        if example.output is not None:
+            problem = output.printed_differences(example.output, printed.getvalue())
+            if problem:
+                raise runner.ExampleFailure(
+                    f"{example.output_at}: the output shown for {example} {problem}"
+                )
+    elif example.engine == "postgres":
+        connection = request.getfixturevalue("new_pg_db")(example.data)
+        by_source = {e.source: e for e in collection(request.config).examples}
+        for path in example.after:
+            if f"snippets/{path}" not in by_source:
+                raise runner.ExampleFailure(f"{example}: after={path}: no such snippet example")
+            runner.run_sql(replace(by_source[f"snippets/{path}"], output=None), connection)
+        runner.run_sql(example, connection)
+    elif example.engine in _STATEMENT_CLIENTS:
+        client = request.getfixturevalue(_STATEMENT_CLIENTS[example.engine])
+        runner.run_statements(example, client)
+    else:
+        runner.run_sql(example, request.getfixturevalue("mariadb_conn"))
 
 
 # --- Phase 5 (Scaling): a streaming replica, PgBouncer, shards -------------------------------

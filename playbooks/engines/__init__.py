@@ -1,14 +1,16 @@
 """Throwaway database servers for the tests and for `playbook sandbox`.
 
-`start(engine)` returns a running `Server`, found in this order:
+One unit per engine (postgres.py, mariadb.py, mysql.py, redis.py, mongodb.py, cassandra.py,
+neo4j.py) registers itself in `base.REGISTRY`. `start(engine)` returns a running `Server`:
 
-1. a URL in the environment (`DBARCH_POSTGRES_URL`, `DBARCH_MARIADB_URL`, `DBARCH_REDIS_URL`);
-2. a container, when a Docker engine answers (testcontainers);
-3. the server binaries on this machine, started in a temp dir on a free port.
+1. a URL in the environment (`DBARCH_POSTGRES_URL`, `DBARCH_MARIADB_URL`, …), else
+2. the server binaries on this machine, started in a temp dir on a free port.
 
-It raises `EngineUnavailable`, with every reason, when none of these works. Servers started here
-are stopped by `Server.stop()`, at interpreter exit, and — if this process is killed — by the
-kernel (parent-death signal), so no engine outlives the process that started it.
+`start(engine, version)` starts that version of the matrix in a container instead
+(`containers.py`, images from `images.py`). Every server we start has a random password, carried
+in `Server.url()`; sockets live in 0700 directories. Servers are stopped by `Server.stop()`, at
+interpreter exit, and — if this process is killed — by the kernel (parent-death signal), so no
+engine outlives the process that started it.
 """
 
 from __future__ import annotations
@@ -19,25 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-ENGINES = ("postgres", "mariadb", "redis", "mongodb", "cassandra", "neo4j")
-# No Debian 12 package and no PyPI build of these servers: a URL or a Docker engine, or nothing.
-DOCKER_ONLY = ("mongodb", "cassandra", "neo4j")
-_DEFAULT_PORTS = {
-    "postgres": 5432,
-    "mariadb": 3306,
-    "redis": 6379,
-    "mongodb": 27017,
-    "cassandra": 9042,
-    "neo4j": 7687,
-}
-_SCHEMES = {
-    "postgres": "postgresql",
-    "mariadb": "mysql",
-    "redis": "redis",
-    "mongodb": "mongodb",
-    "cassandra": "cassandra",
-    "neo4j": "bolt",
-}
+from .base import REGISTRY, unit
 
 
 class EngineUnavailable(Exception):
@@ -50,10 +34,12 @@ class Server:
     host: str
     port: int
     user: str = ""
-    password: str = ""
-    origin: str = "local"  # "env", "docker" or "local"
+    password: str = field(default="", repr=False)  # in url(), never in a repr or a log
+    origin: str = "local"  # "env", "container" or "local"
     version: str = ""
     pids: list[int] = field(default_factory=list)
+    start_seconds: float = 0.0  # from start to the first answer
+    container: str = ""  # the container's ID when origin is "container"
     _stop: Callable[[], None] | None = field(default=None, repr=False)
 
     def url(self, database: str = "", hide_password: bool = False) -> str:
@@ -61,7 +47,7 @@ class Server:
         if self.password:
             auth += ":" + ("***" if hide_password else quote(self.password, safe=""))
         auth = auth + "@" if auth else ""
-        return f"{_SCHEMES[self.engine]}://{auth}{self.host}:{self.port}/{database}"
+        return f"{unit(self.engine).scheme}://{auth}{self.host}:{self.port}/{database}"
 
     def stop(self) -> None:
         stop, self._stop = self._stop, None
@@ -77,6 +63,7 @@ _running: list[Server] = []
 def track(server: Server) -> Server:
     """Have `server` stopped at interpreter exit, if nobody stops it before."""
     _running.append(server)
+    unit(server.engine).started(server)
     return server
 
 
@@ -86,42 +73,30 @@ def stop_all() -> None:
         server.stop()
 
 
-def start(engine: str) -> Server:
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    from . import _docker, _local
+def start(engine: str, version: str = "") -> Server:
+    """A server of `engine`: from the environment's URL or local binaries, or — given a version
+    of the matrix — in a container."""
+    engine_unit = unit(engine)
+    if version:
+        from . import containers
 
+        return track(containers.start(engine, version))
     url = os.environ.get(f"DBARCH_{engine.upper()}_URL")
     if url:
         return _from_url(engine, url)
-    reasons = []
-    docker_problem = _docker.unavailable()
-    if docker_problem is None:
-        server = _docker.start(engine)
-    else:
-        reasons.append(docker_problem)
-        missing = (
-            "no server binaries for it on this machine (Debian 12 does not package it)"
-            if engine in DOCKER_ONLY
-            else _local.missing(engine)
-        )
-        if missing:
-            reasons.append(missing)
-            raise EngineUnavailable(
-                f"{engine}: no DBARCH_{engine.upper()}_URL set; " + "; ".join(reasons)
-            )
-        server = _local.start(engine)
-    return track(server)
+    missing = engine_unit.local_missing()
+    if missing:
+        raise EngineUnavailable(f"{engine}: no DBARCH_{engine.upper()}_URL set; {missing}")
+    return track(engine_unit.start_local())
 
 
 def start_local(engine: str) -> Server:
     """A throwaway server from this machine's binaries, whatever the environment offers."""
-    from . import _local
-
-    missing = _local.missing(engine)
+    engine_unit = unit(engine)
+    missing = engine_unit.local_missing()
     if missing:
         raise EngineUnavailable(f"{engine}: {missing}")
-    return track(_local.start(engine))
+    return track(engine_unit.start_local())
 
 
 def _from_url(engine: str, url: str) -> Server:
@@ -129,8 +104,14 @@ def _from_url(engine: str, url: str) -> Server:
     return Server(
         engine=engine,
         host=parts.hostname or "127.0.0.1",
-        port=parts.port or _DEFAULT_PORTS[engine],
+        port=parts.port or unit(engine).default_port,
         user=parts.username or "",
         password=parts.password or "",
         origin="env",
     )
+
+
+# The units register themselves on import; they import Server from here, hence the order.
+from . import cassandra, mariadb, mongodb, mysql, neo4j, postgres, redis  # noqa: E402, F401, I001
+
+ENGINES = tuple(REGISTRY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -22,6 +23,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def new_password() -> str:
+    """A random password for one throwaway server (URL-safe: it goes into URLs unquoted)."""
+    return secrets.token_urlsafe(24)
+
+
+def write_private(path: Path, text: str, owner: pwd.struct_passwd | None) -> Path:
+    """`text` in a file only its owner can read (for passwords and configurations holding one)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    if owner is not None:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+    return path
 
 
 def service_user(name: str) -> pwd.struct_passwd | None:
@@ -71,13 +87,18 @@ def _child_setup(user: pwd.struct_passwd | None, death_signal: int) -> Callable[
 
 
 def run(
-    argv: list[str], user: pwd.struct_passwd | None, cwd: Path, env: dict | None = None
+    argv: list[str],
+    user: pwd.struct_passwd | None,
+    cwd: Path,
+    env: dict | None = None,
+    input: str | None = None,
 ) -> None:
     """Run a set-up command (initdb, mariadb-install-db) as `user`; raise with its output on failure."""
     proc = subprocess.run(
         argv,
         cwd=cwd,
         env=_env(user, env),
+        input=input,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

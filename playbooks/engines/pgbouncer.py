@@ -4,8 +4,9 @@
 sizes, limits) and fills in what belongs to this machine and this run:
 
 * `listen_addr` / `listen_port`: 127.0.0.1 and a free port; no Unix socket;
-* `auth_type = trust` and an `auth_file` naming the backend's user (the throwaway server trusts
-  local connections; PgBouncer still wants every user listed);
+* the page's `auth_type` is kept (scram-sha-256); `auth_file` is a file of this run, readable by
+  PgBouncer's user alone, holding the backend's user and password: PgBouncer checks clients
+  against it and logs in to the backend with it, so no password is written into `[databases]`;
 * `logfile`, `pidfile` in a temp dir; `admin_users` = the backend's user (for SHOW commands);
 * in `[databases]`, every entry's host/port (and user/password) point at `backend`, and a `*`
   fallback entry reaches any database there, so each test can use a fresh one.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from . import EngineUnavailable, Server, track
 from ._local import _launch
-from ._process import free_port, make_workdir, service_user
+from ._process import free_port, make_workdir, service_user, write_private
 
 _SEARCH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 
@@ -54,8 +55,6 @@ def config_for(ini: str, backend: Server, port: int, work: Path) -> str:
     if not parser.has_section("pgbouncer") or not parser.has_section("databases"):
         raise ValueError("a PgBouncer ini needs a [databases] and a [pgbouncer] section")
     target = {"host": backend.host, "port": str(backend.port)}
-    if backend.password:
-        target["password"] = backend.password
     for name, connstr in parser.items("databases"):
         parser.set("databases", name, _retarget(connstr, target))
     if not parser.has_option("databases", "*"):
@@ -66,7 +65,6 @@ def config_for(ini: str, backend: Server, port: int, work: Path) -> str:
                 "listen_addr": "127.0.0.1",
                 "listen_port": str(port),
                 "unix_socket_dir": "",
-                "auth_type": "trust",
                 "auth_file": str(work / "userlist.txt"),
                 "logfile": str(work / "pgbouncer.log"),
                 "pidfile": str(work / "pgbouncer.pid"),
@@ -94,11 +92,10 @@ def start(ini_path: Path, backend: Server) -> Server:
     user = service_user("postgres")
     work = make_workdir("pgbouncer", user)
     port = free_port()
-    (work / "pgbouncer.ini").write_text(config_for(ini_path.read_text(), backend, port, work))
-    (work / "userlist.txt").write_text(f'"{backend.user}" ""\n')
-    if user is not None:
-        for f in ("pgbouncer.ini", "userlist.txt"):
-            os.chown(work / f, user.pw_uid, user.pw_gid)
+    write_private(
+        work / "pgbouncer.ini", config_for(ini_path.read_text(), backend, port, work), user
+    )
+    write_private(work / "userlist.txt", f'"{backend.user}" "{backend.password}"\n', user)
     server = Server("postgres", "127.0.0.1", port, user=backend.user, password=backend.password)
     # _launch waits until a query through PgBouncer reaches the backend's `postgres` database.
     _launch(server, [found, str(work / "pgbouncer.ini")], user, work, signal.SIGKILL)

@@ -1,16 +1,146 @@
-"""Fresh PostgreSQL databases cloned from prepared templates: one per example, nothing shared."""
+"""PostgreSQL: the engine unit, and fresh databases cloned from prepared templates (one per
+example, nothing shared)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
+import os
+import shutil
+import signal
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import Server
+from . import Server, _local
+from ._process import free_port, make_workdir, new_password, run, service_user, write_private
+from .base import Engine, register
 from .readiness import connect
+
+# Settings of every throwaway server: durability off (start fast, stop fast), what examples need.
+SETTINGS = {
+    "fsync": "off",
+    "full_page_writes": "off",
+    "shared_preload_libraries": "pg_stat_statements",
+    "max_connections": "200",
+    "wal_level": "replica",
+    "max_wal_senders": "10",
+}
+
+
+@register
+class Postgres(Engine):
+    name = "postgres"
+    scheme = "postgresql"
+    default_port = 5432
+    admin_user = "postgres"
+
+    def connect(self, server: Server, database: str = "", **kwargs: Any) -> Any:
+        import psycopg
+
+        return psycopg.connect(
+            host=server.host,
+            port=server.port,
+            user=server.user,
+            password=server.password or None,
+            dbname=database or "postgres",
+            **kwargs,
+        )
+
+    def probe(self, client: Any) -> str:
+        return client.execute("SHOW server_version").fetchone()[0]
+
+    def connect_timeout(self) -> dict[str, Any]:
+        return {"connect_timeout": 1}
+
+    def not_ready_errors(self) -> tuple[type[BaseException], ...]:
+        import psycopg
+
+        return (psycopg.OperationalError,)
+
+    def local_missing(self) -> str | None:
+        if _local.postgres_bindir() is None:
+            return "no local PostgreSQL (initdb not found in /usr/lib/postgresql/*/bin or PATH)"
+        return None
+
+    def start_local(self) -> Server:
+        bindir = _local.postgres_bindir()
+        assert bindir is not None
+        user = service_user("postgres")
+        work = make_workdir("postgres", user)
+        password = new_password()
+        # initdb reads the password from a file, removed at once: never on a command line.
+        pwfile = write_private(work / "pwfile", password, user)
+        try:
+            run(
+                [str(bindir / "initdb"), "-D", str(work / "data"), *_initdb_args(pwfile)],
+                user,
+                work,
+            )
+        finally:
+            pwfile.unlink()
+        port = free_port()
+        # The work dir is 0700: only the server's own user reaches the socket.
+        settings = {"port": port, "listen_addresses": "127.0.0.1"}
+        settings |= {"unix_socket_directories": str(work), **SETTINGS}
+        argv = [str(bindir / "postgres"), "-D", str(work / "data")]
+        for key, value in settings.items():
+            argv += ["-c", f"{key}={value}"]
+        server = Server("postgres", "127.0.0.1", port, user="postgres", password=password)
+        # SIGQUIT is PostgreSQL's immediate shutdown: the postmaster takes its backends with it.
+        return _local._launch(server, argv, user, work, signal.SIGQUIT)
+
+    def started(self, server: Server) -> None:
+        """Its password in this process's libpq password file, so that a second connection
+        opened from `conn.info.dsn` (which omits the password) logs in too."""
+        if server.password and server.origin != "env":
+            _remember_password(server)
+
+    def container_command(self, port: int) -> tuple[str, list[str]]:
+        settings = {"port": port, "listen_addresses": "127.0.0.1"}
+        settings |= {"unix_socket_directories": "/tmp/sock", **SETTINGS}
+        options = " ".join(f"-c {k}={v}" for k, v in settings.items())
+        script = (
+            "set -e; umask 077; mkdir /tmp/sock; "
+            'printf %s "$DBARCH_PASSWORD" > /tmp/pw; unset DBARCH_PASSWORD; '
+            f"initdb -D /tmp/data {' '.join(_initdb_args('/tmp/pw'))} >/dev/null; rm /tmp/pw; "
+            f"exec postgres -D /tmp/data {options}"
+        )
+        return "postgres", ["sh", "-c", script]
+
+
+_passfile: Path | None = None
+
+
+def _remember_password(server: Server) -> None:
+    """One line per server in a 0600 file in a 0700 dir, named by PGPASSFILE in this process
+    (unless the user set PGPASSFILE: then theirs stays in charge)."""
+    global _passfile
+    if _passfile is None:
+        if os.environ.get("PGPASSFILE"):
+            return
+        _passfile = write_private(make_workdir("pgpass", None) / "pgpass", "", None)
+        os.environ["PGPASSFILE"] = str(_passfile)
+        atexit.register(shutil.rmtree, _passfile.parent, True)
+    with _passfile.open("a") as f:
+        f.write(f"{server.host}:{server.port}:*:{server.user}:{server.password}\n")
+
+
+def _initdb_args(pwfile: Any) -> list[str]:
+    return [
+        "-U",
+        "postgres",
+        "--auth=scram-sha-256",
+        f"--pwfile={pwfile}",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "-N",
+    ]
+
 
 EXTENSIONS = ("postgis", "hypopg", "pg_trgm", "btree_gist", "ltree", "citext", "pg_stat_statements")
 # none: extensions only; schema: + the sample schema and its generator; sample/large: + data.

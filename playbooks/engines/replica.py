@@ -7,8 +7,10 @@ primary's WAL and answers read-only queries. Like every local engine it gets a p
 signal, is stopped by `Server.stop()` or at exit, and its directory is removed.
 
 The primary must allow replication connections: `wal_level=replica` and `max_wal_senders` are
-set by `_local.py`, and initdb's default `pg_hba.conf` trusts `replication` connections from
-127.0.0.1, which `initdb --auth=trust` keeps.
+set by `_local.py`, and initdb's default `pg_hba.conf` admits `replication` connections from
+127.0.0.1 with the method `initdb --auth=scram-sha-256` gives every line. pg_basebackup gets the
+password in its environment (readable by its own user alone), never on its command line; `-R`
+writes it into `primary_conninfo` inside the standby's 0700 data directory, for streaming.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def start(primary: Server, name: str = "replica1") -> Server:
         ],
         user,
         work,
+        env={"PGPASSWORD": primary.password},
     )
     port = free_port()
     settings = {**_command_line_settings(primary), "cluster_name": name}

@@ -1,0 +1,110 @@
+"""Engine versions of the matrix in containers, through testcontainers, on a private dockerd.
+
+Host networking only (no bridge, no published ports): the server listens on a free loopback
+port given on its command line, and its password reaches it in the environment, never in argv.
+The dockerd is started on first use and stopped at exit (or by the kernel, if we are killed).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import time
+
+from . import EngineUnavailable, Server, _running, images
+from ._process import free_port, new_password
+from .base import unit
+from .dockerd import Dockerd, DockerUnavailable
+
+_daemon: Dockerd | None = None
+_daemon_problem: str | None = None
+
+
+def daemon() -> Dockerd:
+    """The private dockerd of this process, started on first use."""
+    global _daemon, _daemon_problem
+    if _daemon is None:
+        if _daemon_problem is not None:
+            raise EngineUnavailable(_daemon_problem)
+        try:
+            _daemon = Dockerd.shared() or Dockerd().start()
+        except DockerUnavailable as e:
+            _daemon_problem = str(e).splitlines()[0]
+            raise EngineUnavailable(_daemon_problem) from None
+    return _daemon
+
+
+def start(engine: str, version: str) -> Server:
+    try:
+        img = images.image(engine, version)
+    except ValueError as e:
+        raise EngineUnavailable(str(e)) from None
+    dockerd = daemon()
+    try:
+        images.build(dockerd, img)  # reused when it exists
+    except RuntimeError as e:
+        raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"  # its reaper image needs a registry
+    from testcontainers.core.config import testcontainers_config
+    from testcontainers.core.container import DockerContainer
+
+    testcontainers_config.ryuk_disabled = True
+    engine_unit = unit(engine)
+    port = free_port()
+    password = new_password()
+    user, command = engine_unit.container_command(port)
+    container = (
+        DockerContainer(img.tag)
+        .with_command(command)
+        .with_env("DBARCH_PASSWORD", password)
+        .with_kwargs(network_mode="host", user=user)
+    )
+    started = time.monotonic()
+    container.start()
+    server = Server(engine, "127.0.0.1", port, engine_unit.admin_user, password, "container")
+    server._stop = container.stop
+    server.container = container.get_wrapped_container().id
+    try:
+        _wait_ready(server, container, engine_unit.start_timeout)
+    except BaseException:
+        container.stop()
+        raise
+    server.start_seconds = time.monotonic() - started
+    return server
+
+
+def _wait_ready(server: Server, container: object, timeout: float) -> None:
+    from .readiness import ready
+
+    wrapped = container.get_wrapped_container()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while not ready(server):
+        wrapped.reload()
+        if wrapped.status not in ("created", "running"):
+            logs = wrapped.logs().decode(errors="replace")[-1500:]
+            raise EngineUnavailable(f"{server.engine} container exited ({wrapped.status}):\n{logs}")
+        if time.monotonic() > deadline:
+            raise EngineUnavailable(f"{server.engine} container not ready after {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+@atexit.register
+def _stop_daemon() -> None:
+    """Registered after engines.stop_all, so it runs before it: containers first, then dockerd."""
+    global _daemon
+    for server in [s for s in _running if s.origin == "container"]:
+        server.stop()
+    if _daemon is not None:
+        _daemon.stop()
+        _daemon = None
+
+
+def exec_argv(server: Server, env: tuple[str, ...] = ()) -> list[str]:
+    """The argv prefix that runs a program inside `server`'s container (`docker exec`), passing
+    the named variables of this process's environment (a password, never on a command line)."""
+    docker = shutil.which("docker")
+    if docker is None or not server.container:
+        raise EngineUnavailable(f"cannot run a program beside {server.engine}: no docker client")
+    passed = [arg for name in env for arg in ("-e", name)]
+    return [docker, "-H", f"unix://{daemon().socket}", "exec", *passed, server.container]
