@@ -121,10 +121,11 @@ def snippet(path: str) -> str:
 
 
 def run_script(conn: Any, script: str) -> list[tuple] | None:
-    """Run a script statement by statement on `conn`; the rows of the last statement, if any."""
+    """Run a script statement by statement on `conn` (the example runner's executor); the rows
+    of the last statement, if any."""
+    from .runner import execute
+
     rows = None
-    with conn.cursor() as cur:
-        for statement in split_statements(script):
-            cur.execute(statement.text)
-            rows = cur.fetchall() if cur.description else None
+    for result in execute(conn, split_statements(script)):
+        rows = result.rows
     return rows
