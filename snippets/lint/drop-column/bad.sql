@@ -1,0 +1,5 @@
+-- example: engine=postgres data=none after=postgres/migrations/setup.sql,lint/setup.sql
+-- Every running instance that still selects or inserts email fails from the commit on.
+SET lock_timeout = '2s';
+SET statement_timeout = '60s';
+ALTER TABLE accounts DROP COLUMN email;
