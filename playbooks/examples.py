@@ -3,12 +3,19 @@
 One classification serves the example runner and the census: a fence is executed here (SQL),
 executed by pytest-markdown-docs (Python), executed through the snippet file it includes,
 or marked `norun="reason"`. Anything else is a census failure.
+
+Where versions differ, the page shows what each prints in content tabs whose titles name the
+versions (`=== "PostgreSQL 17 and 18"`, `=== "MariaDB 11.8, MySQL 9.7"`): each tab holds an
+output block for those versions, and may say `error=` (or `error=none`) where the versions
+differ in whether the example fails. A version no tab names fails the example.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +30,54 @@ PYTHON_LANGS = ("python", "py", "python3")
 _SUFFIX_LANGS = {".sql": "sql", ".cypher": "cypher", ".cql": "cql"}
 _INCLUDE = re.compile(r"""^\s*-{1,2}8<-{1,2}\s+["']([^"']+)["']\s*$""")
 _HEADER = re.compile(r"^\s*(?:--|#)\s*example:(.*)$")
+_TAB = re.compile(r'^===\+?\s+"(?P<title>[^"]*)"\s*$')
+# How a content tab's title names an engine; its versions follow it.
+ENGINE_TITLES = {"postgresql": "postgres", "mariadb": "mariadb", "mysql": "mysql"}
+_VERSION = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+def tab_versions(title: str) -> tuple[tuple[str, str], ...]:
+    """`PostgreSQL 17 and 18` → (("postgres", "17"), ("postgres", "18")); `MariaDB 11.8, MySQL
+    9.7` → (("mariadb", "11.8"), ("mysql", "9.7")). Empty when the title names no version."""
+    found: list[tuple[str, str]] = []
+    engine = None
+    for word in re.split(r"[\s,]+", title.strip()):
+        if word.lower() in ENGINE_TITLES:
+            engine = ENGINE_TITLES[word.lower()]
+        elif engine and _VERSION.match(word):
+            found.append((engine, word))
+        elif word not in ("and", ""):
+            return ()
+    return tuple(found)
+
+
+def version_matches(shown: str, version: str) -> bool:
+    """A version a tab names (`17`, `10.11`) covers the server's (`17.12`, `10.11.19`)."""
+    return version == shown or version.startswith(shown + ".")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a content tab shows for the versions its title names: output and expected error."""
+
+    title: str
+    versions: tuple[tuple[str, str], ...]
+    output: str
+    at: str  # page:line of the output block
+    error: str | None = None  # None: as the example says; "none": no error on these versions
+    group: int = 0  # the line of the first tab of its group
+
+    def covers(self, engine: str, version: str) -> bool:
+        return any(e == engine and version_matches(v, version) for e, v in self.versions)
+
+
+@dataclass(frozen=True)
+class CodeVariant:
+    """The code a content tab shows for the versions its title names."""
+
+    title: str
+    versions: tuple[tuple[str, str], ...]
+    example: Example
 
 
 @dataclass(frozen=True)
@@ -36,6 +91,12 @@ class Example:
     attrs: dict[str, str] = field(default_factory=dict, compare=False)
     output: str | None = field(default=None, compare=False)  # what the page shows it prints
     output_at: str = field(default="", compare=False)  # where the page shows it
+    # Per version, when versions differ: the content tabs after the example (output is then
+    # the first tab's, and None switches the comparison off as for an untabbed output).
+    variants: tuple[Variant, ...] = field(default=(), compare=False)
+    # When the code itself differs: one example for a group of content tabs titled with
+    # versions, each tab's code (and error=) for the versions it names.
+    code_variants: tuple[CodeVariant, ...] = field(default=(), compare=False)
 
     @property
     def engine(self) -> str:
@@ -61,6 +122,22 @@ class Example:
     def fixtures(self) -> list[str]:
         return [f for f in self.attrs.get("fixtures", "").split(",") if f]
 
+    def for_version(self, engine: str, version: str) -> Example | None:
+        """This example as the code tab naming that engine version shows it (itself when it
+        has no code tabs); None when no tab names it."""
+        if not self.code_variants:
+            return self
+        for v in self.code_variants:
+            if any(e == engine and version_matches(n, version) for e, n in v.versions):
+                return replace(
+                    v.example, output=self.output, output_at=self.output_at, variants=self.variants
+                )
+        return None
+
+    def variant_for(self, engine: str, version: str) -> Variant | None:
+        """The tab that shows what this engine version does; None when no tab names it."""
+        return next((v for v in self.variants if v.covers(engine, version)), None)
+
     def __str__(self) -> str:
         return f"{self.source}:{self.line}"
 
@@ -74,6 +151,8 @@ class Fence:
     words: frozenset[str]  # bare options such as `notest` or `fixture:conn`
     body: str
     nested: bool = False  # inside an indented block: a content tab, an admonition
+    tab: str | None = None  # the title of the content tab it is in, if any
+    tab_group: int = 0  # the line of the first tab of that group of tabs (0: in none)
 
     @property
     def includes(self) -> list[str] | None:
@@ -85,11 +164,29 @@ class Fence:
         return None
 
 
+class Kind(enum.Enum):
+    """How the suite verifies a fence: the census fails on UNVERIFIED only."""
+
+    STATEMENTS = "run by the statement runner"
+    PYTHON = "run by pytest-markdown-docs"
+    SNIPPETS = "includes snippet files the suite runs (or a test reads)"
+    OUTPUT = "compared with what the engine printed"
+    NOT_RUN = "shown for reading, with the reason"
+    UNVERIFIED = "nothing verifies it"
+
+
 @dataclass(frozen=True)
 class Verdict:
-    where: str
-    executed_by: str | None  # "statement runner", "pytest-markdown-docs", "snippet file(s)"
-    reason: str  # why not executed, or what is wrong
+    page: str
+    line: int  # the line of the opening fence (1-based)
+    kind: Kind
+    reason: str = ""  # for NOT_RUN, why not; for UNVERIFIED, what is wrong
+    includes: tuple[str, ...] = ()  # SNIPPETS: the snippet paths, as under snippets/
+    fence: Fence | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
 
 
 def parse_info(info: str) -> tuple[str, dict[str, str], frozenset[str]]:
@@ -111,24 +208,41 @@ def parse_info(info: str) -> tuple[str, dict[str, str], frozenset[str]]:
 
 
 def page_fences(path: Path, root: Path) -> list[Fence]:
-    return _fences(path.read_text(), path.relative_to(root).as_posix(), 0, False)
+    return fences_in(path.read_text(), path.relative_to(root).as_posix())
 
 
-def _fences(text: str, page: str, offset: int, nested: bool) -> list[Fence]:
+def fences_in(markdown: str, page: str = "") -> list[Fence]:
+    """Every fenced code block of a Markdown text, also inside content tabs and admonitions:
+    the one fence parser of the collector, the census and the site hook."""
+    return _fences(markdown, page, 0, False, None, 0)
+
+
+def _fences(
+    text: str, page: str, offset: int, nested: bool, tab: str | None, group: int
+) -> list[Fence]:
     from markdown_it import MarkdownIt
 
     fences = []
+    title, group_at, after_tab = None, 0, False  # the tab whose indented body comes next
     for token in MarkdownIt("commonmark").parse(text):
-        if not token.map:
+        if not token.map or token.type == "paragraph_open":
             continue
         line = offset + token.map[0]
+        m = _TAB.match(token.content) if token.type == "inline" else None
+        if m:  # a tab right after another tab's body is in the same group of tabs
+            title, group_at = m["title"], group_at if after_tab else line + 1
+            continue
         if token.type == "fence":
             lang, attrs, words = parse_info(token.info)
-            fences.append(Fence(page, line + 1, lang, attrs, words, token.content, nested))
+            body = token.content
+            fences.append(Fence(page, line + 1, lang, attrs, words, body, nested, tab, group))
         elif token.type == "code_block":
             # Content tabs (=== "…") and admonitions (!!! …) indent their body by four spaces,
             # which CommonMark reads as an indented code block: parse the body as Markdown.
-            fences.extend(_fences(token.content, page, line, True))
+            inner = (title, group_at) if title is not None else (tab, group)
+            fences.extend(_fences(token.content, page, line, True, *inner))
+        after_tab = title is not None and token.type == "code_block"
+        title = None
     return fences
 
 
@@ -151,43 +265,42 @@ def snippet_example(path: Path, root: Path) -> Example | None:
 
 
 def classify(fence: Fence, snippet_examples: set[str]) -> Verdict:
-    where = f"{fence.page}:{fence.line}"
+    def verdict(kind: Kind, reason: str = "", includes: tuple[str, ...] = ()) -> Verdict:
+        return Verdict(fence.page, fence.line, kind, reason, includes, fence)
+
+    def problem(reason: str) -> Verdict:
+        return verdict(Kind.UNVERIFIED, reason)
+
     if "norun" in fence.attrs:
         if not fence.attrs["norun"].strip():
-            return Verdict(where, None, 'norun needs a reason: norun="why this cannot run"')
+            return problem('norun needs a reason: norun="why this cannot run"')
         if fence.lang in PYTHON_LANGS and "notest" not in fence.words:
-            return Verdict(where, None, "a Python fence marked norun must also say notest")
-        return Verdict(where, "not executed", fence.attrs["norun"])
+            return problem("a Python fence marked norun must also say notest")
+        return verdict(Kind.NOT_RUN, fence.attrs["norun"])
     includes = fence.includes
     if includes is not None:
         missing = [p for p in includes if f"snippets/{p}" not in snippet_examples]
         if missing:
-            return Verdict(
-                where, None, f"includes snippets that no test runs: {', '.join(missing)}"
-            )
-        return Verdict(where, "snippet file(s)", ", ".join(includes))  # run, or read by a test
+            return problem(f"includes snippets that no test runs: {', '.join(missing)}")
+        return verdict(Kind.SNIPPETS, includes=tuple(includes))  # run, or read by a test
     if "--8<--" in fence.body:
-        return Verdict(where, None, "mixes --8<-- includes with inline code; use one or the other")
+        return problem("mixes --8<-- includes with inline code; use one or the other")
     if fence.lang in PYTHON_LANGS:
         if fence.nested:
-            return Verdict(
-                where,
-                None,
+            return problem(
                 "pytest-markdown-docs cannot see a Python fence inside a tab or admonition: "
-                "put the code in a snippet file and include it",
+                "put the code in a snippet file and include it"
             )
         if "notest" in fence.words:
-            return Verdict(where, None, 'notest without a reason: add norun="why"')
-        return Verdict(where, "pytest-markdown-docs", "")
+            return problem('notest without a reason: add norun="why"')
+        return verdict(Kind.PYTHON)
     if fence.lang in STATEMENT_LANGS:
         known = STATEMENT_LANGS[fence.lang]
         engine = fence.attrs.get("engine", known[0])
         if engine not in known:
-            return Verdict(where, None, f"unknown {fence.lang} engine {engine!r}; known: {known}")
-        return Verdict(where, "statement runner", "")
-    return Verdict(
-        where, None, f'a {fence.lang or "plain"} fence is neither executed nor norun="reason"'
-    )
+            return problem(f"unknown {fence.lang} engine {engine!r}; known: {known}")
+        return verdict(Kind.STATEMENTS)
+    return problem(f'a {fence.lang or "plain"} fence is neither executed nor norun="reason"')
 
 
 _FENCE_LINE = re.compile(r"^\s*(```|~~~)")
@@ -202,7 +315,10 @@ def _unparsed_fence_lines(page: Path, root: Path, fences: list[Fence]) -> list[V
     rel = page.relative_to(root).as_posix()
     return [
         Verdict(
-            f"{rel}:{n}", None, "fence not recognised (a blank line is needed after === or !!!)"
+            rel,
+            n,
+            Kind.UNVERIFIED,
+            "fence not recognised (a blank line is needed after === or !!!)",
         )
         for n, text in enumerate(page.read_text().splitlines(), 1)
         if _FENCE_LINE.match(text) and n not in seen
@@ -234,36 +350,95 @@ def collect(root: Path) -> Collection:
         fences = page_fences(page, root)
         verdicts.extend(_unparsed_fence_lines(page, root, fences))
         shown: int | None = None  # the example whose output a following output fence shows
+        shown_tab: tuple[str | None, int] = (None, 0)  # the content tab that example is in
+        code_group = 0  # the group of tabs the last example's code came from
         for fence in fences:
             if "output" in fence.words:
-                verdicts.append(_attach_output(fence, shown, examples))
-                shown = None
+                # In the content tab its example is in, an output is that tab's, not a version's.
+                own_tab = fence.tab is not None and (fence.tab, fence.tab_group) == shown_tab
+                verdicts.append(_attach_output(fence, shown, examples, own_tab))
+                if fence.tab is None or own_tab:  # the next tab shows the same example
+                    shown = None
                 continue
             # Other snippet files (configuration) are vouched for by the census test instead.
             verdict = classify(fence, set(by_source) | set(stray))
             verdicts.append(verdict)
-            shown = None
-            if verdict.executed_by == "statement runner":
-                examples.append(
-                    Example(fence.page, fence.line + 1, fence.lang, fence.body, dict(fence.attrs))
-                )
-                shown = len(examples) - 1
-            elif verdict.executed_by == "snippet file(s)" and len(fence.includes or []) == 1:
-                shown = by_source.get(f"snippets/{(fence.includes or [''])[0]}")
+            shown, shown_tab = None, (fence.tab, fence.tab_group)
+            if verdict.kind is Kind.STATEMENTS:
+                example = Example(fence.page, fence.line + 1, fence.lang, fence.body, fence.attrs)
+                versions = tab_versions(fence.tab or "")
+                if versions:  # code in a tab titled with versions: runs on those versions only
+                    code = CodeVariant(fence.tab or "", versions, example)
+                    last = examples[-1] if examples else None
+                    if last and last.code_variants and code_group == fence.tab_group:
+                        examples[-1] = replace(last, code_variants=(*last.code_variants, code))
+                        shown = len(examples) - 1
+                        continue
+                    example = replace(example, code_variants=(code,))
+                examples.append(example)
+                shown, code_group = len(examples) - 1, fence.tab_group
+            elif verdict.kind is Kind.SNIPPETS and len(verdict.includes) == 1:
+                shown = by_source.get(f"snippets/{verdict.includes[0]}")
     return Collection(examples, verdicts, stray)
 
 
-def _attach_output(fence: Fence, shown: int | None, examples: list[Example]) -> Verdict:
-    where = f"{fence.page}:{fence.line}"
+def _attach_output(
+    fence: Fence, shown: int | None, examples: list[Example], own_tab: bool = False
+) -> Verdict:
+    def problem(reason: str) -> Verdict:
+        return Verdict(fence.page, fence.line, Kind.UNVERIFIED, reason, fence=fence)
+
     target = examples[shown] if shown is not None else None
+    at = f"{fence.page}:{fence.line}"
+    if fence.tab is not None and not own_tab and shown is not None and target is not None:
+        return _attach_variant(fence, shown, examples, problem)
     comparable = target is not None and (
         (target.lang == "sql" and target.engine == "postgres") or target.lang == "python"
     )
-    if not comparable:
-        return Verdict(
-            where, None, "an output fence must follow a PostgreSQL SQL or a Python snippet"
-        )
+    if shown is None or target is None or not comparable:
+        return problem("an output fence must follow a PostgreSQL SQL or a Python snippet")
     if target.output is not None:
-        return Verdict(where, None, f"{target} already has its output shown at {target.output_at}")
-    examples[shown] = replace(target, output=fence.body, output_at=where)
-    return Verdict(where, "compared with the engine's output", str(target))
+        return problem(f"{target} already has its output shown at {target.output_at}")
+    examples[shown] = replace(target, output=fence.body, output_at=at)
+    return Verdict(fence.page, fence.line, Kind.OUTPUT, str(target), fence=fence)
+
+
+def _newest(versions: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
+    return max(tuple(int(n) for n in v.split(".")) for _, v in versions)
+
+
+def _attach_variant(
+    fence: Fence, shown: int, examples: list[Example], problem: Callable[[str], Verdict]
+) -> Verdict:
+    """An output block in a content tab: what the versions the tab's title names print."""
+    target, title = examples[shown], fence.tab or ""
+    if not (target.lang == "sql" and target.engine == "postgres"):
+        return problem("an output block in a content tab must follow a PostgreSQL SQL example")
+    versions = tab_versions(title)
+    if not versions:
+        return problem(
+            f"the content tab {title!r} names no version: title the tabs of an output with "
+            'the versions they show, e.g. === "PostgreSQL 17 and 18"'
+        )
+    if target.output is not None and not target.variants:
+        return problem(f"{target} already has its output shown at {target.output_at}")
+    if target.variants and target.variants[0].group != fence.tab_group:
+        return problem(f"{target} already has its output shown at {target.output_at}")
+    for other in target.variants:
+        twice = sorted(set(versions) & set(other.versions))
+        if twice:
+            named = ", ".join(f"{e} {v}" for e, v in twice)
+            return problem(f"{named} shown twice: here and in the tab at {other.at}")
+    if target.variants and _newest(versions) > _newest(target.variants[0].versions):
+        return problem(f"the newest version comes first: put {title!r} before the other tabs")
+    error = fence.attrs.get("error")
+    at = f"{fence.page}:{fence.line}"
+    variant = Variant(title, versions, fence.body, at, error, fence.tab_group)
+    first = not target.variants
+    examples[shown] = replace(
+        target,
+        output=fence.body if first else target.output,
+        output_at=at if first else target.output_at,
+        variants=(*target.variants, variant),
+    )
+    return Verdict(fence.page, fence.line, Kind.OUTPUT, f"{target} on {title}", fence=fence)

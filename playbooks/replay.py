@@ -1,21 +1,20 @@
 """What claim tests use to re-run the snippet a page shows and look at what it did.
 
-`replay` runs a snippet statement by statement like the example runner, but asks for each
-`EXPLAIN` in FORMAT JSON, so a test asserts the plan of exactly the query on the page.
+`replay` runs a snippet through the example runner's executor (`playbooks.runner.execute`),
+asking each `EXPLAIN` for FORMAT JSON, so a test asserts the plan of exactly the query on the
+page. An engine error propagates as the driver raised it, expected (`error=`) or not.
 `run_python` executes a Python snippet the way the runner does and returns its namespace.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import paths
+from .runner import execute
 from .sql import snippet, split_statements
-
-_EXPLAIN = re.compile(r"^EXPLAIN\s*(?:\((?P<opts>[^)]*)\))?\s*(?P<query>.*)$", re.S | re.I)
 
 
 @dataclass
@@ -44,17 +43,18 @@ def statements(path: str) -> list[str]:
 
 def replay(conn: Any, path: str, upto: int | None = None, start: int = 0) -> Replay:
     """Run the snippet's statements [start:upto], keeping each plan (as JSON) and each result."""
+    return replay_code(conn, snippet(path), upto, start)
+
+
+def replay_code(conn: Any, code: str, upto: int | None = None, start: int = 0) -> Replay:
+    """`replay` for code shown on a page rather than kept in a snippet file."""
     done = Replay()
-    with conn.cursor() as cur:
-        for text in statements(path)[start:upto]:
-            m = _EXPLAIN.match(text)
-            if m:
-                options = ", ".join(o for o in [m["opts"], "FORMAT JSON"] if o)
-                cur.execute(f"EXPLAIN ({options}) {m['query']}")
-                done.explains.append(cur.fetchone()[0][0])
-                continue
-            cur.execute(text)
-            done.results.append((text, cur.fetchall() if cur.description else None))
+    chosen = split_statements(code)[start:upto]
+    for result in execute(conn, chosen, explain_json=True):
+        if result.text.upper().startswith("EXPLAIN"):
+            done.explains.append(result.rows[0][0][0])
+        else:
+            done.results.append((result.text, result.rows))
     return done
 
 

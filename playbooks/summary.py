@@ -1,0 +1,151 @@
+"""The closing summary of a test run: how many examples ran, failed and were skipped, and why,
+and which engine versions served them.
+
+It works alone and under pytest-xdist: the kind of each example travels with its reports (as a
+user property), and each worker hands the controller the servers it started when it finishes
+(`workeroutput`), so the controller prints one summary for the whole run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import paths, results
+
+REQUIRED = pytest.StashKey[set]()  # engines --require-engines names
+SERVERS = pytest.StashKey[dict]()  # engine → the Server (or run-time) that served it
+MEASUREMENTS = pytest.StashKey[dict]()  # key → value, recorded by claim tests for the pages
+KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
+_KIND = "dbarch_kind"
+_ID = "dbarch_example_id"  # the example as the site knows it: `source:line`
+_USED = "dbarch_engines"  # the engine servers a test used (testing._engine_usage)
+_WORKER_SERVERS = "dbarch_servers"
+_WORKER_MEASUREMENTS = "dbarch_measurements"
+
+
+def _reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+class Summary:
+    """Counts the examples' outcomes and prints them, with skip reasons and engine versions."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.outcomes: dict[str, tuple[str, str, str]] = {}  # nodeid → (kind, state, reason)
+        self.claims_skipped: dict[str, str] = {}  # claim test nodeid → why it did not run
+        self.remote: dict[str, tuple[str, str]] = {}  # engine → (version, origin), from workers
+        self.examples: dict[str, str] = {}  # nodeid → example id
+        self.served: dict[str, dict] = {}  # nodeid → {engine: (version, origin)} it ran on
+        self.measured: dict[str, Any] = {}  # from workers
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            if type(item).__name__ == "MarkdownInlinePythonItem":
+                kind = "Python"
+                line = re.search(r"\[line:(\d+)\]", item.nodeid)
+                example = f"{item.nodeid.split('::')[0]}:{line[1] if line else 0}"
+            elif "example" in getattr(item, "fixturenames", ()):
+                kind = KIND_LABELS[item.callspec.params["example"].lang]
+                example = str(item.callspec.params["example"])
+            else:
+                continue
+            item.add_marker("dbarch_example")
+            item.user_properties += [(_KIND, kind), (_ID, example)]
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = dict(report.user_properties)
+        if report.when == "teardown" and _ID in properties:
+            self.examples[report.nodeid] = properties[_ID]
+            self.served[report.nodeid] = properties.get(_USED, {})
+        kind = properties.get(_KIND)
+        if kind is None:
+            if report.skipped and report.nodeid.startswith("tests/test_claims_"):
+                self.claims_skipped[report.nodeid] = _reason(report)
+            return
+        if report.skipped:
+            self.outcomes[report.nodeid] = (kind, "skipped", _reason(report))
+        elif report.failed:
+            self.outcomes[report.nodeid] = (kind, "failed", "")
+        elif report.when == "call":
+            self.outcomes.setdefault(report.nodeid, (kind, "passed", ""))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: tell the controller what it started
+            workeroutput[_WORKER_SERVERS] = {
+                name: (server.version, server.origin)
+                for name, server in self.config.stash[SERVERS].items()
+            }
+            workeroutput[_WORKER_MEASUREMENTS] = self.config.stash.get(MEASUREMENTS, {})
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {})
+        self.remote.update(output.get(_WORKER_SERVERS, {}))
+        self.measured.update(output.get(_WORKER_MEASUREMENTS, {}))
+
+    def write_results(self) -> Path | None:
+        """This run's outcomes per example and engine version, and its measurements, merged into
+        the results file the site reads — for runs of this checkout only (not of pytester's)."""
+        if self.config.rootpath.resolve() != paths.DOCS.parent.resolve():
+            return None
+        by_example: dict[str, dict[str, Any]] = {}
+        for nodeid, (_, state, reason) in self.outcomes.items():
+            example = self.examples.get(nodeid)
+            if example is None:
+                continue
+            served = self.served.get(nodeid) or {"": ("", "")}
+            for engine, (version, origin) in served.items():
+                label = f"{engine} {version}".strip() or "python"
+                outcome = {"state": state, "engine": engine, "version": version, "origin": origin}
+                by_example.setdefault(example, {})[label] = outcome | (
+                    {"reason": reason} if reason else {}
+                )
+        measured = {**self.measured, **self.config.stash.get(MEASUREMENTS, {})}
+        if not by_example and not measured:
+            return None
+        return results.merge(by_example, measured)
+
+    def servers(self) -> dict[str, tuple[str, str]]:
+        """Every engine started in this run, by this process or by any xdist worker."""
+        local = {n: (s.version, s.origin) for n, s in self.config.stash[SERVERS].items()}
+        return {**self.remote, **local}
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        tr = terminalreporter
+        written = self.write_results()
+        if written is not None:
+            tr.write_line(f"results for the site: {written}")
+        if not self.outcomes and not self.claims_skipped:
+            return
+        tr.section("dbarch examples")
+        for kind in dict.fromkeys(KIND_LABELS.values()):
+            states = Counter(s for k, s, _ in self.outcomes.values() if k == kind)
+            if not states:
+                continue
+            tr.write_line(
+                f"{kind} examples: {states['passed']} executed and passed, "
+                f"{states['failed']} failed, {states['skipped']} skipped"
+            )
+        reasons = Counter(r for _, s, r in self.outcomes.values() if s == "skipped")
+        for reason, n in reasons.most_common():
+            tr.write_line(f"  skipped {n}: {reason}")
+        if self.claims_skipped:
+            # Not claims that pass: claims this run could not check.
+            tr.write_line(f"claim tests not verified here: {len(self.claims_skipped)} skipped")
+            for reason, n in Counter(self.claims_skipped.values()).most_common():
+                tr.write_line(f"  not verified {n}: {reason}")
+        servers = self.servers()
+        for engine, (version, origin) in sorted(servers.items()):
+            tr.write_line(f"engine {engine}: {version} ({origin})")
+        unused = self.config.stash[REQUIRED] - set(servers)
+        if unused:
+            tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
