@@ -70,9 +70,15 @@ def read_phase(path: Path, docs: Path = paths.DOCS) -> Phase:
     return phase
 
 
+# Folders of docs/ whose pages' checklists `playbook run` walks: the phases of the method, and
+# the operations chapters (security, …), which have no phase number and come after them.
+PLAYBOOK_DIRS = ("phases", "operations")
+
+
 def phases(docs: Path = paths.DOCS) -> list[Phase]:
-    """Every page under docs/phases/ that holds a checklist, in the order of their phase numbers."""
-    found = [read_phase(p, docs) for p in sorted((docs / "phases").glob("*.md"))]
+    """Every page under docs/phases/ and docs/operations/ that holds a checklist: the phases in
+    the order of their numbers, then the other pages by name."""
+    found = [read_phase(p, docs) for d in PLAYBOOK_DIRS for p in sorted((docs / d).glob("*.md"))]
     return sorted((p for p in found if p.items), key=lambda p: (_number(p.title), p.name))
 
 

@@ -6,6 +6,7 @@ Start-up must stay fast: only argparse is imported here; each command imports wh
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -54,6 +55,7 @@ def _load_run(path: Path):
 def cmd_list(args: argparse.Namespace) -> int:
     from .answers import state_file
     from .checklist import phases
+    from .terminal import plural, text
 
     for phase in phases():
         run = _load_run(state_file(_runs_dir(args), phase.name))
@@ -61,14 +63,17 @@ def cmd_list(args: argparse.Namespace) -> int:
         if run is not None:
             answered = sum(1 for a in run.answers if a.state)
             progress = f"{answered}/{len(run.answers)} answered, {len(run.open_items)} open"
-        print(f"{phase.name:<20} {phase.title}  ({len(phase.items)} items; {progress})")
+        items = plural(len(phase.items), "item")
+        print(f"{phase.name:<20} {text(phase.title)}  ({items}; {progress})")
         for checklist in phase.checklists:
             count = sum(1 for i in phase.items if i.checklist == checklist)
-            print(f"    {count:>3}  {checklist}")
+            print(f"    {count:>3}  {text(checklist)}")
     return EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .terminal import text, wrap
+
     phase = _phase(args.phase)
     if args.format == "json":
         import json
@@ -77,79 +82,122 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(json.dumps({"phase": phase.name, "title": phase.title, "items": items}, indent=2))
         return EXIT_OK
     markdown = args.format == "markdown"
-    print(f"# {phase.title}" if markdown else phase.title)
+    print(f"# {text(phase.title)}" if markdown else text(phase.title))
     for checklist in phase.checklists:
-        print(f"\n## {checklist}\n" if markdown else f"\n{checklist}")
+        print(f"\n## {text(checklist)}\n" if markdown else f"\n{text(checklist)}")
         for item in (i for i in phase.items if i.checklist == checklist):
             if markdown:
-                print(f"- [ ] {item.text}")
-            else:
-                print(f"  [ ] {item.action}" + (f"\n        {item.why}" if item.why else ""))
+                print(f"- [ ] {text(item.text)}")
+                continue
+            action = wrap(text(item.action), "      ")
+            print("  [ ] " + action[6:])
+            if item.why:
+                print(wrap(text(item.why), " " * 8))
     return EXIT_OK
 
 
 # --- run ---------------------------------------------------------------------------------------
 
 
+def _update(path: Path, phase, change, restart: bool = False):
+    """The saved run after `change`, under the run file's lock; CliError when it cannot be."""
+    from .answers import AnswersError, update
+
+    try:
+        return update(path, phase, change, restart=restart)
+    except AnswersError as e:
+        raise CliError(str(e)) from e
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from .answers import Run, save, state_file
+    from .answers import state_file
+    from .terminal import text
 
     phase = _phase(args.phase)
     path = state_file(_runs_dir(args), phase.name)
-    run = None if args.restart else _load_run(path)
-    if run is None:
-        run = Run.start(phase)
-    else:
-        for line in run.reconcile(phase).lines():
-            print(f"checklist changed since this run began: {line}", file=sys.stderr)
+    if not args.restart:
+        _load_run(path)  # a corrupt saved run is named first, whatever else is wrong
     if args.answers:
-        _apply_answers_file(run, Path(args.answers))
-        save(run, path)
+        answers_file = Path(args.answers)
+        entries = _read_answers_file(answers_file)
+        run, changes = _update(
+            path, phase, lambda run: _apply_answers(run, entries, answers_file), args.restart
+        )
+        _report_changes(changes)
         return _summary(run, path)
     if not sys.stdin.isatty():
         raise CliError("playbook run needs a terminal; to answer from a file use --answers FILE")
-    save(run, path)
+    run, changes = _update(path, phase, lambda run: None, args.restart)
+    _report_changes(changes)
     from .interactive import ask_all
 
+    def record(answer) -> None:
+        def change(saved) -> None:
+            for a in saved.answers:
+                if (a.checklist, a.text) == (answer.checklist, answer.text):
+                    a.state, a.note, a.answered_at = answer.state, answer.note, answer.answered_at
+
+        _update(path, phase, change)
+
     try:
-        finished = ask_all(run, lambda: save(run, path), path)
+        finished = ask_all(run, record, path)
     except KeyboardInterrupt:
-        print(f"\ninterrupted; every answer so far is saved in {path}", file=sys.stderr)
+        print(f"\ninterrupted; every answer so far is saved in {text(path)}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except EOFError:
+        print()  # off the prompt's line; stderr gets the one line of the error
+        raise CliError(
+            f"end of input at the note prompt; the answer is saved in {path} without a note"
+        ) from None
     if not finished:
-        print(f"stopped; answers saved in {path}. Resume with: playbook run {phase.name}")
+        print(f"stopped; answers saved in {text(path)}. Resume with: playbook run {phase.name}")
         return EXIT_OK
     _summary(run, path)
     return EXIT_OK
 
 
-def _apply_answers_file(run, path: Path) -> None:
+def _report_changes(changes) -> None:
+    from .terminal import text
+
+    for line in changes.lines():
+        print(f"checklist changed since this run began: {text(line)}", file=sys.stderr)
+
+
+def _apply_answers(run, entries: dict, path: Path) -> None:
     import difflib
 
-    from .answers import STATES, now
+    from .answers import STATES, AnswersError, check_note, now
 
-    entries = _read_answers_file(path)
     by_action: dict[str, list] = {}
-    for answer in run.answers:
-        by_action.setdefault(_action(answer.text), []).append(answer)
-        by_action.setdefault(answer.text, []).append(answer)
+    for answer in run.answers:  # the action, the whole text, and each without backticks
+        for key in {_action(answer.text), answer.text}:
+            for spelling in {key, key.replace("`", "")}:
+                by_action.setdefault(spelling, []).append(answer)
     aliases = {"not yet": "not-yet", "notyet": "not-yet", "na": "n/a", "not applicable": "n/a"}
     for key, value in entries.items():
-        targets = by_action.get(str(key).strip())
+        if not isinstance(key, str):
+            raise CliError(f"{path}: {key!r}: a key must be an item's text, as a string")
+        targets = by_action.get(key.strip()) or by_action.get(key.strip().replace("`", ""))
         if not targets:
-            close = difflib.get_close_matches(str(key), list(by_action), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key, list(by_action), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise CliError(f"{path}: no item {key!r} in phase {run.phase}{hint}")
-        if len(targets) > 1 and targets[0] is not targets[-1]:
+            raise CliError(f"{path}: no item {key[:200]!r} in phase {run.phase}{hint}")
+        if len({id(t) for t in targets}) > 1:
             raise CliError(f"{path}: {key!r} matches several items; use the item's whole text")
-        state, note = (
-            (value, "")
-            if not isinstance(value, dict)
-            else (value.get("state"), str(value.get("note") or ""))
-        )
-        state = aliases.get(str(state).strip().lower(), str(state).strip().lower())
+        state, note = value, ""
+        if isinstance(value, dict):
+            if not set(value) <= {"state", "note"}:
+                raise CliError(f"{path}: {key!r}: expected {{state: …, note: …}}")
+            state, note = value.get("state"), value.get("note") or ""
+        if not isinstance(state, str):
+            raise CliError(f"{path}: {key!r}: state must be one of {', '.join(STATES)}")
+        state = aliases.get(state.strip().lower(), state.strip().lower())
         if state not in STATES:
             raise CliError(f"{path}: {key!r}: state must be one of {', '.join(STATES)}")
+        try:
+            note = check_note(note, f"{path}: {key!r}")
+        except AnswersError as e:
+            raise CliError(str(e)) from e
         targets[0].state, targets[0].note, targets[0].answered_at = state, note, now()
 
 
@@ -160,21 +208,22 @@ def _action(text: str) -> str:
 
 
 def _read_answers_file(path: Path) -> dict:
-    try:
-        text = path.read_text()
-    except OSError as e:
-        raise CliError(f"{path}: cannot read it ({e.strerror})") from e
     import json
 
+    from .answers import AnswersError, read_capped
+
+    try:
+        text = read_capped(path)
+    except AnswersError as e:
+        raise CliError(str(e)) from e
+    except OSError as e:
+        raise CliError(f"{path}: cannot read it ({e.strerror})") from e
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise CliError(f"{path}: nested too deeply") from None
     except ValueError:
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            raise CliError(f"{path}: neither JSON nor YAML ({type(e).__name__})") from e
+        data = _read_yaml(text, path)
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
@@ -182,14 +231,39 @@ def _read_answers_file(path: Path) -> dict:
     return data
 
 
+def _read_yaml(text: str, path: Path):
+    """Safe YAML without aliases: an alias can multiply a small file into gigabytes."""
+    import yaml
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: ANN001, ANN202 (PyYAML's signature)
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise CliError(
+                    f"{path}: line {event.start_mark.line + 1}: YAML aliases "
+                    f"(*{event.anchor}) are not accepted in an answers file"
+                )
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(text, Loader=NoAliases)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as e:
+        raise CliError(f"{path}: neither JSON nor YAML ({type(e).__name__})") from e
+    except RecursionError:
+        raise CliError(f"{path}: nested too deeply") from None
+
+
 def _summary(run, path: Path) -> int:
+    from .terminal import text
+
     counts = run.counts()
     print(
-        f"{run.title}: {counts['done']} done, {counts['not-yet']} not yet, "
-        f"{counts['n/a']} not applicable, {counts['unanswered']} unanswered — saved in {path}"
+        f"{text(run.title)}: {counts['done']} done, {counts['not-yet']} not yet, "
+        f"{counts['n/a']} not applicable, {counts['unanswered']} unanswered — "
+        f"saved in {text(path)}"
     )
     for answer in run.open_items:
-        print(f"  open: {_action(answer.text)}")
+        print(f"  open: {text(_action(answer.text))}")
     return EXIT_OPEN if run.open_items else EXIT_OK
 
 
@@ -212,8 +286,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CliError(f"no saved run for {which} in {directory}/; start one with playbook run")
     text = render(runs, args.format)
     if args.output:
-        Path(args.output).write_text(text)
-        print(f"report written to {args.output}")
+        from .answers import AnswersError, write_atomic
+        from .terminal import text as plain
+
+        try:  # creates missing folders, as `-o decisions/indexing.md` in the README expects
+            write_atomic(Path(args.output), text)
+        except AnswersError as e:
+            raise CliError(str(e)) from e
+        print(f"report written to {plain(args.output)}")
     else:
         print(text, end="")
     return EXIT_OK
@@ -223,31 +303,49 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import checks
+    from . import checks_mysql
     from .report import render_findings
-    from .secrets import redact
 
-    selected = tuple(c for c in checks.CHECKS if args.phase in (None, c.phase))
+    checks = checks_mysql.for_dsn(
+        args.dsn if args.dsn is not None else os.environ.get("DATABASE_URL")
+    )
+    if args.list:
+        for check in checks.CHECKS:
+            print(f"{check.name:<28} {check.phase:<20} {check.title}")
+        return EXIT_OK
+    try:
+        selected = checks.select(args.only, args.skip, args.phase)
+    except ValueError as e:
+        raise CliError(str(e)) from None
     if not selected:
         phases = sorted({c.phase for c in checks.CHECKS})
         raise CliError(
-            f"no check belongs to phase '{args.phase}' (phases with checks: {', '.join(phases)})"
+            f"no check left to run (phases with checks: {', '.join(phases)}; see --list)"
         )
-    import psycopg
-
+    if args.min_stats_age < 0:
+        raise CliError("--min-stats-age takes a number of days, 0 or more")
+    dsn = args.dsn if args.dsn is not None else os.environ.get("DATABASE_URL")
+    if dsn is None:
+        raise CliError("no database to check: give --dsn URL (or set DATABASE_URL)")
     try:
-        conn = checks.connect_read_only(args.dsn)
-    except (psycopg.Error, psycopg.ProgrammingError) as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise CliError(redact(f"cannot connect: {first}", args.dsn)) from e
+        conn = checks.connect_read_only(dsn)
+    except checks.ConnectError as e:
+        raise CliError(str(e)) from None
     with conn:
-        findings = checks.run(conn, selected)
-    print(redact(render_findings(findings, selected, args.format), args.dsn), end="")
+        target = checks.target(conn)
+        findings = checks.run(conn, selected, min_stats_age_days=args.min_stats_age)
+    print(render_findings(findings, selected, args.format, target, colour=_colour()), end="")
     if args.fail_on == "never":
         return EXIT_OK
     threshold = checks.SEVERITIES.index(args.fail_on)
     worst = max((checks.SEVERITIES.index(f.severity) for f in findings), default=-1)
     return EXIT_OPEN if worst >= threshold else EXIT_OK
+
+
+def _colour() -> bool:
+    from .terminal import use_colour
+
+    return use_colour(sys.stdout)
 
 
 # --- sandbox -----------------------------------------------------------------------------------
@@ -263,15 +361,18 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 EPILOG = """\
 examples:
-  playbook list                          phases, checklists, progress of saved runs
-  playbook show indexing                 one phase's checklist (--format markdown|json)
-  playbook run indexing                  answer it item by item; resumes where you stopped
-  playbook run indexing --answers a.yaml fill it from a file (CI); exit 1 while items are open
+  playbook list                  phases, checklists, progress of saved runs
+  playbook show indexing         one phase's checklist (--format markdown|json)
+  playbook run indexing          answer it item by item; resumes where you left
+  playbook run indexing --answers answers.yaml
+                                 from a file (CI); exit 1 while items are open
   playbook report indexing > DESIGN-indexing.md
   playbook check --dsn postgresql://app@db/shop --fail-on warning
-  playbook sandbox                       a throwaway PostgreSQL with the sample schema
+  playbook sandbox               a throwaway PostgreSQL with the sample schema
 
 Runs are saved in ./.playbook/ (change with --dir or PLAYBOOK_DIR).
+Exit status: 0 all done, 1 items open (or findings at --fail-on), 2 bad input,
+130 interrupted.
 """
 
 
@@ -279,8 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="playbook",
-        description="Work through the dbarch handbook's checklists from the terminal, keep every "
-        "answer, and check a live PostgreSQL database with the handbook's own queries.",
+        description="Work through the dbarch handbook's checklists from the terminal, keep\n"
+        "every answer, and check a live PostgreSQL database with the handbook's own\n"
+        "queries.",
         epilog=EPILOG,
         formatter_class=formatter,
     )
@@ -288,10 +390,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        import textwrap
+
         return sub.add_parser(
             name,
             help=help,
-            description=help,
+            description=textwrap.fill(help, 78),
             epilog=f"example:\n  {example}",
             formatter_class=formatter,
         )
@@ -312,13 +416,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "run",
         "answer a phase's checklist item by item: done, not yet or not applicable, with a note",
-        "playbook run indexing          (keys: d n a, or ←/→ and Enter; q stops; Ctrl-C too)\n"
+        "playbook run indexing       (keys: d n a, or ←/→ and Enter; q or Ctrl-C stops)\n"
         "  playbook run indexing --answers answers.yaml\n\n"
-        "answers file (YAML or JSON), keyed by the item's text before the dash:\n"
-        '  "Name the query the index is for": done\n'
-        '  "Check stats_reset before trusting a zero": {state: n/a, note: "never reset"}\n\n'
-        "Every answer is saved before the next question; a run resumes at the first unanswered\n"
-        "item. With --answers the exit code is 1 while any item is open (not yet, or unanswered).",
+        "answers.yaml (YAML or JSON) maps an item's text, before the dash, to its state:\n"
+        '  "Name the query the index is for, with its real parameters": done\n'
+        '  "Check `stats_reset` before trusting a zero": {state: n/a, note: "no reset"}\n\n'
+        "Every answer is saved as soon as it is given; a run resumes at the first\n"
+        "unanswered item. With --answers the exit code is 1 while any item is open\n"
+        "(not yet, or unanswered).",
     )
     p.add_argument("phase", metavar="PHASE")
     p.add_argument("--answers", metavar="FILE", help="answer from FILE instead of the terminal")
@@ -329,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "report",
         "write a Markdown (or JSON) record of saved runs",
-        "playbook report indexing -o docs/decisions/indexing.md",
+        "playbook report indexing -o decisions/indexing.md   (creates decisions/)",
     )
     p.add_argument("phase", metavar="PHASE", nargs="?", help="one phase (default: every saved run)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -340,12 +445,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "check",
         "run the handbook's diagnostic queries against a live PostgreSQL, read-only",
-        "playbook check --dsn postgresql://app@db.internal/shop --phase indexing --fail-on warning\n\n"
-        "Every query runs in a read-only transaction with statement_timeout=5s and lock_timeout=1s,\n"
-        "as application_name 'playbook check'. Exit 1 when a finding reaches --fail-on.",
+        "playbook check --dsn postgresql://app@db/shop --fail-on warning\n"
+        "  playbook check --dsn mysql://app@db/shop --only duplicate-indexes\n\n"
+        "Every query runs in a read-only transaction with statement_timeout=5s and\n"
+        "lock_timeout=1s (PostgreSQL: search_path pinned to pg_catalog), and a server\n"
+        "that stops answering is dropped after 8 s. Run it as a role granted\n"
+        "pg_monitor, not as a superuser. Each finding prints the SQL that fixes it,\n"
+        "the lock that SQL takes, and its revert. Exit 1 when a finding reaches\n"
+        "--fail-on, 2 when the database cannot be reached.",
     )
-    p.add_argument("--dsn", required=True, help="a libpq connection string or URL")
+    p.add_argument(
+        "--dsn",
+        help="a libpq connection string or postgresql:// URL (default: $DATABASE_URL); "
+        "its password is never printed",
+    )
     p.add_argument("--phase", help="only the checks of this phase")
+    p.add_argument("--only", metavar="ID,…", help="only these checks (ids as --list shows them)")
+    p.add_argument("--skip", metavar="ID,…", help="every check but these")
+    p.add_argument("--list", action="store_true", help="print the catalogue of checks and exit")
+    p.add_argument(
+        "--min-stats-age",
+        type=int,
+        default=7,
+        metavar="DAYS",
+        help="usage statistics younger than this only give info findings (default 7)",
+    )
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--fail-on", choices=("info", "warning", "error", "never"), default="error")
     p.set_defaults(func=cmd_check)
@@ -357,20 +481,105 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--orders", type=int, default=20_000, help="orders to generate (default 20000)")
     p.set_defaults(func=cmd_sandbox)
+
+    p = command(
+        "lint",
+        "check PostgreSQL migrations for locks, rewrites and scans before they run",
+        "playbook lint db/migrations/ --format github\n\n"
+        "Exit 0 clean, 1 when a warning or error is found (info does not fail),\n"
+        "2 when an input cannot be read. Silence one statement with a comment on\n"
+        "it or on the line before it:\n"
+        "  -- playbook: ignore drop-column no release has read it since 2026.11",
+    )
+    p.add_argument("files", metavar="FILE", nargs="*", help="SQL files, directories, or - (stdin)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--pg-version", type=int, metavar="N", help="PostgreSQL major version (11-18)")
+    p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    p.add_argument(
+        "--dsn",
+        help="read-only: table sizes turn findings into estimated blocking times, and foreign "
+        "keys that an existing index covers are not reported",
+    )
+    p.add_argument(
+        "--queries", action="store_true", help="the files hold application queries, not migrations"
+    )
+    p.add_argument("--engine", choices=("postgres", "mariadb"), default="postgres")
+    p.set_defaults(func=cmd_lint)
     return parser
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from . import lint
+
+    version = args.pg_version or lint.DEFAULT_PG_VERSION
+    if version not in lint.PG_VERSIONS:
+        raise CliError(f"--pg-version {version}: supported are 11 to 18")
+    if args.list_rules:
+        print(lint.list_rules(version), end="")
+        return EXIT_OK
+    if not args.files:
+        raise CliError("name a migration file, a directory or - for stdin (or --list-rules)")
+    try:
+        return lint.main(
+            args.files, args.format, version, args.dsn or "", args.queries, args.engine
+        )
+    except lint.LintInputError as e:
+        raise CliError(str(e)) from e
+
+
+class _Stdout:
+    """stdout for a reader that may leave early (`| head`): what is left is dropped, and the
+    command ends with the exit status it would have had, not a traceback or 0."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self._stream.write(s)
+        except BrokenPipeError:
+            self._drop()
+            return len(s)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def _drop(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _error(message: str) -> int:
+    from .terminal import text
+
+    print(f"playbook: error: {text(message)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not isinstance(sys.stdout, _Stdout):
+        sys.stdout = _Stdout(sys.stdout)  # type: ignore[assignment]
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
     except CliError as e:
-        print(f"playbook: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(str(e))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except RecursionError:
+        return _error("input nested too deeply")
+    except OSError as e:  # e.g. a disk that filled up, a terminal that went away
+        where = f"{e.filename}: " if e.filename else ""
+        return _error(f"{where}{e.strerror or e}")
 
 
 if __name__ == "__main__":

@@ -2,46 +2,86 @@
 
 from __future__ import annotations
 
+import os
+import select
+import shutil
 import sys
 import termios
 import tty
 from collections.abc import Callable
 from pathlib import Path
 
-from .answers import Run, now
+from .answers import MAX_NOTE_CHARS, Answer, Run, now
+from .terminal import plural, text, use_colour
+from .terminal import wrap as _wrap
 
 CHOICES = (("done", "d", "done"), ("not-yet", "n", "not yet"), ("n/a", "a", "not applicable"))
 _KEYS = {key: state for state, key, _ in CHOICES}
-BOLD, DIM, REVERSE, RESET = "\x1b[1m", "\x1b[2m", "\x1b[7m", "\x1b[0m"
+_ESC_WAIT = 0.05  # the bytes of an arrow key arrive together; a lone Esc has none after it
+
+
+class _Style:
+    def __init__(self, colour: bool) -> None:
+        on = colour
+        self.bold, self.dim = ("\x1b[1m", "\x1b[2m") if on else ("", "")
+        self.reverse, self.reset = ("\x1b[7m", "\x1b[0m") if on else ("", "")
 
 
 def _read_key() -> str:
-    """One key press; arrows arrive as escape sequences."""
+    """One key press; arrows arrive as escape sequences, a lone Esc as itself."""
     fd = sys.stdin.fileno()
     old = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)  # Ctrl-C still raises KeyboardInterrupt
-        key = sys.stdin.read(1)
-        if key == "\x1b":
-            key += sys.stdin.read(2)
-        return key
+        tty.setcbreak(fd, termios.TCSANOW)  # keep keys typed ahead; Ctrl-C still interrupts
+        key = os.read(fd, 1)
+        if key == b"\x1b" and select.select([fd], [], [], _ESC_WAIT)[0]:
+            key += os.read(fd, 1)
+            if key[1:] in (b"[", b"O"):  # CSI or SS3: parameters, then one final byte
+                while True:
+                    byte = os.read(fd, 1)
+                    key += byte
+                    if not byte or 0x40 <= byte[0] <= 0x7E:
+                        break
+        elif key and key[0] >= 0xC0:  # the rest of a UTF-8 character
+            while select.select([fd], [], [], 0)[0] and len(key) < 4:
+                key += os.read(fd, 1)
+        return key.decode("utf-8", "replace")
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def _choose(selected: int) -> str | None:
+def _options_line(selected: int, style: _Style, columns: int) -> str:
+    """The choices, shortened until they fit: a line that wraps cannot be redrawn with \\r."""
+    for labels, hint in (
+        ([label for _, _, label in CHOICES], "   s skip · q stop"),
+        ([label for _, _, label in CHOICES], ""),
+        (["done", "not yet", "n/a"], ""),
+        (["", "", ""], ""),
+    ):
+        options = [
+            f"[{key}] {label}".strip() for (_, key, _), label in zip(CHOICES, labels, strict=True)
+        ]
+        # +2 for the > < that mark the choice without colour
+        if len("  " + "  ".join(options) + hint) + 2 < columns:
+            break
+    for n, option in enumerate(options):
+        if n == selected:
+            marked = f"{style.reverse}{option}{style.reset}" if style.reverse else f">{option}<"
+            options[n] = marked
+    hint = f"{style.dim}{hint}{style.reset}" if hint else ""
+    return "  " + "  ".join(options) + hint + " "
+
+
+def _choose(selected: int, style: _Style) -> str | None:
     """The chosen state, None to skip, or "quit"."""
     while True:
-        options = "  ".join(
-            f"{REVERSE}[{key}] {label}{RESET}" if n == selected else f"[{key}] {label}"
-            for n, (_, key, label) in enumerate(CHOICES)
-        )
-        sys.stdout.write(f"\r  {options}   {DIM}s skip · q stop{RESET} ")
+        columns = shutil.get_terminal_size().columns
+        sys.stdout.write(f"\r\x1b[K{_options_line(selected, style, columns)}")
         sys.stdout.flush()
         key = _read_key()
-        if key in ("\x1b[C", "\x1b[B", "\t"):
+        if key in ("\x1b[C", "\x1b[B", "\x1bOC", "\x1bOB", "\t"):
             selected = (selected + 1) % len(CHOICES)
-        elif key in ("\x1b[D", "\x1b[A"):
+        elif key in ("\x1b[D", "\x1b[A", "\x1bOD", "\x1bOA"):
             selected = (selected - 1) % len(CHOICES)
         elif key in ("\r", "\n"):
             return CHOICES[selected][0]
@@ -49,19 +89,35 @@ def _choose(selected: int) -> str | None:
             return _KEYS[key.lower()]
         elif key.lower() == "s":
             return None
-        elif key.lower() == "q":
+        elif key.lower() == "q" or key in ("\x04", ""):  # Ctrl-D (or end of input) stops too
             return "quit"
 
 
-def ask_all(run: Run, save: Callable[[], None], path: Path) -> bool:
-    """Ask every unanswered item, saving after each answer; False when the user stopped."""
+def wrap(value: str, indent: str = "") -> str:
+    """Wrapped at word boundaries to the terminal's whole width, however wide."""
+    return _wrap(value, indent, limit=10_000)
+
+
+def _note() -> str:
+    note = input("  note (Enter for none): ").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        print(f"  (a note is limited to {MAX_NOTE_CHARS} characters; the rest is dropped)")
+        note = note[:MAX_NOTE_CHARS]
+    return note
+
+
+def ask_all(run: Run, record: Callable[[Answer], None], path: Path) -> bool:
+    """Ask every unanswered item; `record` saves an answer the moment it is given (and again
+    with its note). False when the user stopped. EOFError when input ends at the note prompt."""
     from .checklist import Item
 
+    style = _Style(use_colour(sys.stdout))
     total = len(run.answers)
-    print(f"{BOLD}{run.title}{RESET} — {total} items; each answer is saved to {path} at once.")
-    print(
-        f"{DIM}keys: d done · n not yet · a not applicable · ←/→ and Enter · s skip · q stop{RESET}"
-    )
+    items = plural(total, "item")
+    header = f"{text(run.title)} — {items}; each answer is saved to {text(path)} at once."
+    print(f"{style.bold}{wrap(header)}{style.reset}")
+    keys = "keys: d done · n not yet · a not applicable · ←/→ and Enter · s skip · q stop"
+    print(f"{style.dim}{wrap(keys)}{style.reset}")
     skipped: set[int] = set()
     while True:
         pending = [i for i, a in enumerate(run.answers) if a.state is None and i not in skipped]
@@ -71,11 +127,12 @@ def ask_all(run: Run, save: Callable[[], None], path: Path) -> bool:
         answer = run.answers[index]
         item = Item(answer.checklist, answer.text, 0)
         answered = sum(1 for a in run.answers if a.state)
-        print(f"\n{DIM}[{index + 1}/{total}] {answer.checklist} · {answered} answered{RESET}")
-        print(f"  {BOLD}{item.action}{RESET}")
+        where = f"[{index + 1}/{total}] {text(answer.checklist)} · {answered} answered"
+        print(f"\n{style.dim}{wrap(where)}{style.reset}")
+        print(f"{style.bold}{wrap(text(item.action), '  ')}{style.reset}")
         if item.why:
-            print(f"  {DIM}why: {item.why}{RESET}")
-        choice = _choose(0)
+            print(f"{style.dim}{wrap('why: ' + text(item.why), '  ')}{style.reset}")
+        choice = _choose(0, style)
         labels = {state: label for state, _, label in CHOICES}
         print(f"\r\x1b[K  → {labels.get(choice, 'skipped' if choice is None else 'stopped')}")
         if choice == "quit":
@@ -83,6 +140,10 @@ def ask_all(run: Run, save: Callable[[], None], path: Path) -> bool:
         if choice is None:
             skipped.add(index)
             continue
-        note = input("  note (Enter for none): ").strip()
-        answer.state, answer.note, answer.answered_at = choice, note, now()
-        save()
+        # Saved before the note is asked: what the screen shows as given is never lost.
+        answer.state, answer.note, answer.answered_at = choice, "", now()
+        record(answer)
+        note = _note()
+        if note:
+            answer.note = note
+            record(answer)

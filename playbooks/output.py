@@ -2,9 +2,11 @@
 
 A page may follow a SQL fence (inline or an include) with ```{.text output}```: the results of
 the example's statements, each as psql prints it without the row-count footer, separated by
-blank lines; a call of a function returning void prints nothing. Plans (the `QUERY PLAN` column of EXPLAIN) are printed as bare lines and compared
-by shape — node types, relations and indexes, and nesting — since costs and timings vary. An
-expected error is printed as psql does: `ERROR:  message`.
+blank lines; a call of a function returning void prints nothing. Plans (the `QUERY PLAN` column of EXPLAIN)
+are printed as bare lines and compared by shape — node types, relations and indexes, and
+nesting — since costs and timings vary; and each condition or count a page shows under a node
+(`Filter:`, `Index Cond:`, `Heap Fetches:` …, see COMPARED_DETAILS) must be what the engine
+printed under that node. An expected error is printed as psql does: `ERROR:  message`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,25 @@ VOID_OID = 2278
 NUMERIC_OIDS = {21, 23, 20, 26, 700, 701, 790, 1700}
 _PLAN_COLUMN = "QUERY PLAN"
 _NODE_DETAIL = re.compile(r"\s+\((cost|actual|never executed).*$")
+# Lines under a plan node that a page may show and that do not vary from run to run. Others
+# (Buffers, Sort Method's memory, Planning and Execution Time, WAL) are not compared.
+COMPARED_DETAILS = (
+    "Filter",
+    "Index Cond",
+    "Recheck Cond",
+    "Hash Cond",
+    "Merge Cond",
+    "Join Filter",
+    "One-Time Filter",
+    "Order By",
+    "Sort Key",
+    "Presorted Key",
+    "Group Key",
+    "Heap Fetches",
+    "Rows Removed by Filter",
+    "Rows Removed by Index Recheck",
+    "Subplans Removed",
+)
 
 
 @dataclass
@@ -65,7 +86,13 @@ def error_text(exc: BaseException) -> str:
 
 def plan_shape(text: str) -> list[str]:
     """The nodes of a plan in EXPLAIN's text form, with their nesting, without costs or details."""
-    shape = []
+    return [node for node, _ in plan_nodes(text)]
+
+
+def plan_nodes(text: str) -> list[tuple[str, set[str]]]:
+    """Each node of a plan in EXPLAIN's text form (depth and node, without costs), with the
+    COMPARED_DETAILS lines printed under it."""
+    nodes: list[tuple[str, set[str]]] = []
     lines = text.splitlines()
     margin = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
     for i, line in enumerate(lines):
@@ -73,8 +100,21 @@ def plan_shape(text: str) -> list[str]:
         if i == 0 or stripped.startswith("->"):
             depth = len(line) - len(line.lstrip()) - margin
             node = _NODE_DETAIL.sub("", stripped.removeprefix("->").strip())
-            shape.append(f"{depth:>3} {node}")
-    return shape
+            nodes.append((f"{depth:>3} {node}", set()))
+        elif nodes and stripped.split(":", 1)[0] in COMPARED_DETAILS:
+            nodes[-1][1].add(stripped)
+    return nodes
+
+
+def _plan_difference(page: str, engine: str) -> str | None:
+    shown, printed = plan_nodes(page), plan_nodes(engine)
+    if [n for n, _ in shown] != [n for n, _ in printed]:
+        return "the shape of plan"
+    for (node, details), (_, printed_details) in zip(shown, printed, strict=True):
+        if not details <= printed_details:
+            wrong = sorted(details - printed_details)
+            return f"a line shown under {node.strip()!r} ({'; '.join(wrong)}) in plan"
+    return None
 
 
 def _chunks(text: str) -> list[str]:
@@ -89,9 +129,11 @@ def differences(expected: str, actual: list[tuple[str, bool]]) -> str | None:
         printed = "\n\n".join(text for text, _ in actual)
         return f"the page shows {len(want)} result(s), the engine printed {len(actual)}:\n{printed}"
     for n, (page, (engine, is_plan)) in enumerate(zip(want, actual, strict=True), 1):
-        same = plan_shape(page) == plan_shape(engine) if is_plan else page == engine.rstrip()
-        if not same:
-            kind = "the shape of plan" if is_plan else "result"
+        if is_plan:
+            kind = _plan_difference(page, engine)
+        else:
+            kind = None if page == engine.rstrip() else "result"
+        if kind:
             return f"{kind} {n} differs\n--- page\n{page}\n--- engine\n{engine}"
     return None
 

@@ -160,7 +160,10 @@ def test_a_changed_checklist_is_reported_new_removed_and_reworded() -> None:
 
 
 def spawn(args: str, cwd: Path) -> pexpect.spawn:
+    # COLUMNS/LINES as well as the pty's size: shutil reads them first, so the width the
+    # program sees cannot depend on the pty's ioctl (seen to fall back to 80 under xdist).
     env = {**os.environ, "PLAYBOOK_DIR": str(cwd / "runs"), "TERM": "xterm"}
+    env |= {"COLUMNS": "200", "LINES": "40"}
     return pexpect.spawn(
         sys.executable,
         ["-m", "playbooks.cli", *args.split()],
@@ -251,7 +254,8 @@ def test_sandbox_serves_the_sample_schema_until_ctrl_c(tmp_path) -> None:
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
         pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    postmaster = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        # read while the backend lives: its /proc entry goes with the connection
+        postmaster = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
