@@ -1,0 +1,38 @@
+-- example: data=none
+-- Two tables of 10,000 rows each: one keeps the server's autovacuum settings, the other
+-- gets its own, much lower scale factor.
+CREATE TABLE sessions_default (id bigint PRIMARY KEY, seen_at timestamptz NOT NULL);
+CREATE TABLE sessions_tuned (id bigint PRIMARY KEY, seen_at timestamptz NOT NULL);
+INSERT INTO sessions_default SELECT g, now() FROM generate_series(1, 10000) AS g;
+INSERT INTO sessions_tuned SELECT g, now() FROM generate_series(1, 10000) AS g;
+SELECT pg_stat_force_next_flush();  -- the inserts reach the statistics before the VACUUM
+ALTER TABLE sessions_tuned SET (autovacuum_vacuum_scale_factor = 0.01,
+                                autovacuum_vacuum_threshold = 50);
+VACUUM ANALYZE sessions_default, sessions_tuned;  -- reltuples = 10000, no dead rows yet
+
+-- The same UPDATE of 500 rows in each table: 500 dead row versions in each.
+UPDATE sessions_default SET seen_at = now() WHERE id <= 500;
+UPDATE sessions_tuned SET seen_at = now() WHERE id <= 500;
+SELECT pg_stat_force_next_flush();
+
+-- --8<-- [start:threshold]
+-- When autovacuum will vacuum each table: threshold + scale_factor * reltuples, with the
+-- table's own settings (reloptions) where it has them and the server's otherwise.
+SELECT s.relname,
+       s.n_dead_tup,
+       t.threshold + t.scale_factor * greatest(c.reltuples, 0) AS vacuum_at,
+       s.n_dead_tup > t.threshold + t.scale_factor * greatest(c.reltuples, 0) AS due,
+       s.last_autovacuum IS NOT NULL AS autovacuumed
+FROM pg_stat_user_tables AS s
+JOIN pg_class AS c ON c.oid = s.relid
+CROSS JOIN LATERAL (
+    SELECT coalesce((SELECT split_part(o, '=', 2) FROM unnest(c.reloptions) AS o
+                     WHERE o LIKE 'autovacuum_vacuum_threshold=%'),
+                    current_setting('autovacuum_vacuum_threshold'))::float8 AS threshold,
+           coalesce((SELECT split_part(o, '=', 2) FROM unnest(c.reloptions) AS o
+                     WHERE o LIKE 'autovacuum_vacuum_scale_factor=%'),
+                    current_setting('autovacuum_vacuum_scale_factor'))::float8 AS scale_factor
+) AS t
+WHERE s.relname LIKE 'sessions_%'
+ORDER BY s.relname;
+-- --8<-- [end:threshold]

@@ -1,0 +1,833 @@
+"""The claims of docs/operations/backup.md, on a real PostgreSQL and a real pgBackRest.
+
+A server of its own (initdb as playbooks/engines/postgres.py does, on a free loopback port, in a
+temp dir owned by the `postgres` user when we are root) archives its WAL with the page's
+`archive_command` into a pgBackRest repository in the same temp dir, configured by the page's
+pgbackrest.conf. The page's commands run as written, with local changes only (`localize`):
+`--config` names the temp dir's copy of the configuration; the page's paths, host names and ports
+become the temp dir's paths and the loopback servers' ports; PostgreSQL's client programs come
+from the server's own bin directory.
+
+The fixtures do the work once per module (start, backups, the restore drill); the tests assert
+what they observed. Every wait is bounded, every server is stopped, also on failure.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from playbooks import engines, paths
+from playbooks.checklist import phases, read_phase
+from playbooks.engines import EngineUnavailable, Server, _local, track
+from playbooks.engines._process import (
+    _child_setup,
+    _env,
+    free_port,
+    make_workdir,
+    new_password,
+    run,
+    service_user,
+    write_private,
+)
+from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
+from playbooks.engines.readiness import connect
+from playbooks.engines.replica import wait_replayed
+from playbooks.replay import scalar, statements
+from playbooks.testing import record_engine, record_measurement, unavailable
+
+pytestmark = pytest.mark.xdist_group("backup")
+
+B = "postgres/backup/"
+# The files under snippets/ that no example runner executes: this module reads and runs them.
+CONF = "postgres/backup/pgbackrest.conf"
+ARCHIVING = "postgres/backup/archiving.conf"
+BACKUP = "postgres/backup/backup.sh"
+RESTORE = "postgres/backup/restore.sh"
+DUMP = "postgres/backup/dump.sh"
+PAGE = paths.DOCS / "operations" / "backup.md"
+STANZA = "demo"
+SAMPLE_ORDERS = 2_000  # generate_sample_data(n): about 6,000 order items, a few MB
+COMMAND_TIMEOUT = 180  # seconds for any one command: generous, the machine is shared
+RTO_BOUND = 60  # seconds; the page states this bound and the tests assert it
+REPLICA_BOUND = 30  # seconds the test waits for the standby to replay a DROP
+TOUCHED = (400, 100)  # orders changed before the differential, then before the incremental
+WAL_ONLY_TRANSACTIONS = 50  # committed after the last backup: only the archived WAL holds them
+
+# The page's paths and host names, and what they become in the temp dir.
+PAGE_DATA = "/var/lib/postgresql/15/main"
+PAGE_DRILL = "/var/lib/postgresql/15/drill"
+PAGE_REPO = "/var/lib/pgbackrest"
+PAGE_TIME = "2026-12-04 10:41:07.250+00"
+
+
+# --- running the page's commands ---------------------------------------------------------------
+
+
+def commands(path: str, section: str) -> list[list[str]]:
+    """The commands of one section of a shell snippet, each as argv (continuations joined)."""
+    text = (paths.SNIPPETS / path).read_text()
+    m = re.search(rf"\[start:{section}\]\n(.*?)^[^\n]*\[end:{section}\]", text, re.S | re.M)
+    assert m, f"{path}: no section {section}"
+    joined = m.group(1).replace("\\\n", " ")
+    return [shlex.split(line) for line in joined.splitlines() if line.strip() and line[0] != "#"]
+
+
+def postgresql_conf(path: str) -> dict[str, str]:
+    """`name = value` lines of a postgresql.conf snippet, quotes removed."""
+    found = {}
+    for line in (paths.SNIPPETS / path).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, value = (part.strip() for part in line.split("=", 1))
+            found[name] = value[1:-1] if value.startswith("'") else value
+    return found
+
+
+@dataclass
+class Cluster:
+    """The archiving server, its pgBackRest configuration, and how to run commands as its user."""
+
+    work: Path
+    user: Any  # pwd.struct_passwd of the server's user, or None when we are not root
+    server: Server
+    settings: dict[str, str]
+    replace: dict[str, str] = field(default_factory=dict)  # page text → temp-dir text
+
+    @property
+    def conf(self) -> Path:
+        return self.work / "pgbackrest.conf"
+
+    def localize(self, argv: list[str]) -> list[str]:
+        """The page's command, for this temp dir: --config after `pgbackrest`, paths replaced,
+        PostgreSQL's client programs from the server's own bin directory."""
+        out = []
+        for arg in argv:
+            for page, local in self.replace.items():
+                arg = arg.replace(page, local)
+            out.append(arg)
+        if out[0] == "pgbackrest":
+            out.insert(1, f"--config={self.conf}")
+        elif (_local.postgres_bindir() / out[0]).exists():
+            out[0] = str(_local.postgres_bindir() / out[0])
+        return out
+
+    def run(
+        self, argv: list[str], check: bool = True, password: str | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run a page command (localized) as the server's user, in the temp dir, bounded."""
+        password = self.server.password if password is None else password
+        proc = subprocess.run(
+            self.localize(argv),
+            cwd=self.work,
+            env=_env(self.user, {"PGPASSWORD": password}),
+            preexec_fn=_child_setup(self.user, signal.SIGKILL),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"{shlex.join(argv)} failed ({proc.returncode}):\n{_out(proc)}")
+        return proc
+
+    def sql(self, database: str = "postgres") -> Any:
+        return connect(self.server, database, autocommit=True)
+
+    def start_restored(self, data: Path, name: str) -> Server:
+        """A server on a restored data directory: the primary's settings, its own port and
+        socket, and archive_mode off so that a drill never writes into the repository."""
+        work = self.work / name
+        work.mkdir()
+        if self.user is not None:
+            os.chown(work, self.user.pw_uid, self.user.pw_gid)
+        port = free_port()
+        settings = {**self.settings, "port": str(port), "unix_socket_directories": str(work)}
+        settings["archive_mode"] = "off"
+        server = Server("postgres", "127.0.0.1", port, "postgres", self.server.password)
+        _local._launch(server, _postgres_argv(data, settings), self.user, work, signal.SIGQUIT)
+        return track(server)
+
+
+def _out(proc: subprocess.CompletedProcess) -> str:
+    return (proc.stdout + proc.stderr)[-3000:]
+
+
+def _postgres_argv(data: Path, settings: dict[str, str]) -> list[str]:
+    argv = [str(_local.postgres_bindir() / "postgres"), "-D", str(data)]
+    for key, value in settings.items():
+        argv += ["-c", f"{key}={value}"]
+    return argv
+
+
+def _write_conf(cluster: Cluster) -> None:
+    """The page's pgbackrest.conf with the temp dir's paths, and its logs and locks kept there."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keep option names as written
+    parser.read_string((paths.SNIPPETS / CONF).read_text())
+    for section in parser.sections():
+        for key, value in parser[section].items():
+            for page, local in cluster.replace.items():
+                value = value.replace(page, local)
+            parser[section][key] = value
+    for name in ("log", "lock", "spool"):
+        (cluster.work / name).mkdir()
+        if cluster.user is not None:
+            os.chown(cluster.work / name, cluster.user.pw_uid, cluster.user.pw_gid)
+        parser["global"][f"{name}-path"] = str(cluster.work / name)
+    # The server listens on a free port; pgBackRest reaches it through the temp dir's socket.
+    parser[STANZA]["pg1-port"] = cluster.settings["port"]
+    parser[STANZA]["pg1-socket-path"] = str(cluster.work)
+    with open(cluster.conf, "w") as f:
+        parser.write(f)
+    if cluster.user is not None:
+        os.chown(cluster.conf, cluster.user.pw_uid, cluster.user.pw_gid)
+
+
+def start_archiving() -> Cluster:
+    """initdb, the page's pgbackrest.conf and archive settings, the server started, and the
+    page's stanza-create and check run: a server archiving into a repository of its own."""
+    bindir = _local.postgres_bindir()
+    user = service_user("postgres")
+    work = make_workdir("backup", user)
+    password = new_password()
+    pwfile = write_private(work / "pwfile", password, user)
+    try:
+        run([str(bindir / "initdb"), "-D", str(work / "data"), *_initdb_args(pwfile)], user, work)
+    finally:
+        pwfile.unlink()
+    port = free_port()
+    settings = {"port": str(port), "listen_addresses": "127.0.0.1"}
+    settings |= {"unix_socket_directories": str(work), **{k: str(v) for k, v in SETTINGS.items()}}
+    server = Server("postgres", "127.0.0.1", port, user="postgres", password=password)
+    cluster = Cluster(work, user, server, settings)
+    cluster.replace = {
+        "localhost": "127.0.0.1",
+        PAGE_DATA: str(work / "data"),
+        PAGE_REPO: str(work / "repo"),
+        "db1.internal": "127.0.0.1",
+    }
+    _write_conf(cluster)
+    archiving = postgresql_conf(ARCHIVING)
+    archiving["archive_command"] = shlex.join(
+        cluster.localize(shlex.split(archiving["archive_command"]))
+    )
+    settings.update(archiving)
+    # _launch removes its directory when the server stops: the whole temp dir, repository included.
+    _local._launch(server, _postgres_argv(work / "data", settings), user, work, signal.SIGQUIT)
+    track(server)
+    try:
+        for argv in commands(BACKUP, "setup"):  # stanza-create, check
+            cluster.run(argv)
+    except BaseException:
+        server.stop()
+        raise
+    return cluster
+
+
+@pytest.fixture(scope="module")
+def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    """A PostgreSQL 15 archiving to pgBackRest (stanza created, `check` passed), holding the
+    sample data for SAMPLE_ORDERS orders in database `shop`."""
+    if _local.postgres_bindir() is None:
+        unavailable(request.config, "postgres", "no local PostgreSQL binaries")
+    if shutil.which("pgbackrest") is None:
+        unavailable(request.config, "postgres", "pgbackrest is not installed")
+    version = subprocess.run(
+        ["pgbackrest", "version"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()[-1]
+    record_engine(request.config, "pgbackrest", version)
+    cluster = start_archiving()
+    request.addfinalizer(cluster.server.stop)
+    server = cluster.server
+    databases = Databases(server)
+    databases.create_sample(SAMPLE_ORDERS, "shop")
+    # The templates the sample was cloned from would triple what every backup copies.
+    for template in reversed(list(databases._templates.values())):
+        databases.drop(template)
+    yield cluster
+
+
+# --- full, differential, incremental ------------------------------------------------------------
+
+
+@dataclass
+class Backups:
+    info: dict  # `pgbackrest info --output=json`, the stanza's entry
+
+
+def _touch_orders(cluster: Cluster, ids: int) -> None:
+    """Change `ids` orders, so that the next backup has something to copy."""
+    with cluster.sql("shop") as conn:
+        conn.execute("UPDATE orders SET status = status WHERE id <= %s", [ids])
+
+
+@pytest.fixture(scope="module")
+def backups(cluster: Cluster) -> Backups:
+    cluster.run(commands(BACKUP, "full")[0])
+    _touch_orders(cluster, TOUCHED[0])
+    cluster.run(commands(BACKUP, "diff")[0])
+    _touch_orders(cluster, TOUCHED[1])
+    cluster.run(commands(BACKUP, "incr")[0])
+    (info,) = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)
+    return Backups(info)
+
+
+def test_the_page_names_the_versions_that_ran(cluster):
+    version = cluster.run(["pgbackrest", "version"]).stdout.split()[-1]
+    with cluster.sql() as conn:
+        major = scalar(conn, "SHOW server_version").split(".")[0]
+    text = " ".join(PAGE.read_text().split())
+    assert f"on PostgreSQL {major} and pgBackRest {version}:" in text
+    assert f"pgBackRest {version} exits 0 when it finds damage" in text
+
+
+def test_the_configuration_is_the_pages_file(cluster):
+    text = (paths.SNIPPETS / CONF).read_text()
+    assert f"repo1-path={PAGE_REPO}" in text and f"pg1-path={PAGE_DATA}" in text
+    assert f"[{STANZA}]" in text
+    written = cluster.conf.read_text()
+    assert "repo1-retention-full = 2" in written and "compress-type = zst" in written
+    with cluster.sql() as conn:
+        assert scalar(conn, "SHOW archive_mode") == "on"
+        assert "archive-push %p" in scalar(conn, "SHOW archive_command")
+        assert scalar(conn, "SHOW archive_timeout") == "1min"
+
+
+def test_full_differential_and_incremental_backups(backups):
+    kinds = [(b["type"], b.get("reference")) for b in backups.info["backup"]]
+    full, diff, incr = backups.info["backup"]
+    assert [k for k, _ in kinds] == ["full", "diff", "incr"]
+    # A differential depends on the full only; an incremental on the full and the differential.
+    assert diff["reference"] == [full["label"]]
+    assert incr["reference"] == [full["label"], diff["label"]]
+    assert backups.info["status"]["message"] == "ok"
+    sizes = {b["type"]: b["info"]["repository"]["delta"] for b in backups.info["backup"]}
+    # What each one stored in the repository: the incremental a small fraction of the full,
+    # the differential (everything since the full) more than the incremental.
+    assert sizes["incr"] * 20 < sizes["full"], sizes
+    assert sizes["incr"] < sizes["diff"] < sizes["full"], sizes
+    # Each restores to the whole cluster: the database's size, not the delta.
+    assert incr["info"]["size"] >= full["info"]["size"] * 0.9
+
+
+def _archiver(conn: Any) -> tuple:
+    """archived_count, last_archived_wal, since_last_archived, failed_count, last_failed_wal,
+    current_wal: the page's query."""
+    return conn.execute((paths.SNIPPETS / B / "archiver.sql").read_text()).fetchone()
+
+
+def test_wal_archiving_works_and_the_current_segment_waits_for_a_switch(cluster, backups):
+    with cluster.sql("shop") as conn:
+        assert scalar(conn, "SHOW wal_segment_size") == "16MB"
+        conn.execute("CREATE TABLE archived_later AS SELECT 1 AS x")
+        archived, last, _, failed, _, current = _archiver(conn)
+        assert archived > 0 and failed == 0
+        # The segment being written is not in the archive yet: a lost server loses it.
+        assert last < current
+        conn.execute("SELECT pg_switch_wal()")
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while _archiver(conn)[1] < current:
+            assert time.monotonic() < deadline, "the switched segment was never archived"
+            time.sleep(0.02)
+        conn.execute("INSERT INTO archived_later VALUES (2)")
+        current = _archiver(conn)[5]
+        assert _archiver(conn)[1] < current
+    cluster.run(commands(BACKUP, "setup")[1])  # pgbackrest check: switches, waits
+    # check returns once the segment is in the repository; the archiver reports it to
+    # pg_stat_archiver a moment later (seen behind by one segment under load)
+    with cluster.sql("shop") as conn:
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while (state := _archiver(conn))[1] < current and time.monotonic() < deadline:
+            time.sleep(0.05)
+        archived, last, _, failed, _, _ = state
+        assert last >= current and failed == 0
+    info = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)[0]
+    assert info["archive"][0]["max"] >= current
+
+
+# --- the restore drill ----------------------------------------------------------------------------
+
+
+def _fingerprint(conn: Any) -> dict[str, tuple[int, str]]:
+    """Per table of the drill: its row count and an md5 of all its rows in key order."""
+    found = {}
+    for table, key in (("order_items", "order_id, line_no"), ("orders", "id")):
+        found[table] = conn.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY {key}), '')) "
+            f"FROM {table} t"
+        ).fetchone()
+    found["drill_log"] = conn.execute(
+        "SELECT count(*), md5(coalesce(string_agg(note, ',' ORDER BY id), '')) FROM drill_log"
+    ).fetchone()
+    return found
+
+
+@dataclass
+class Restored:
+    seconds: float  # RTO: from the restore command's start to the promoted server answering
+    fingerprint: dict[str, tuple[int, str]]
+    after_the_mistake: int  # rows of drill_log written after the target (must be 0)
+    log: str
+    timeline: int
+
+
+@dataclass
+class Drill:
+    before: dict[str, tuple[int, str]]  # at the restore point
+    by_name: Restored
+    by_time: Restored
+    production: dict[str, tuple[int, str]]  # after the table was copied back
+
+
+def _restore(
+    cluster: Cluster,
+    section: str,
+    drill_dir: str,
+    marker: str,
+    while_running: Callable[[Server], None] | None = None,
+) -> Restored:
+    cluster.replace[PAGE_DRILL] = str(cluster.work / drill_dir)
+    cluster.replace[PAGE_TIME] = marker
+    (argv,) = commands(RESTORE, section)
+    started = time.monotonic()
+    cluster.run(argv)
+    server = cluster.start_restored(cluster.work / drill_dir, f"{drill_dir}-run")
+    try:
+        deadline = started + COMMAND_TIMEOUT
+        with connect(server, "shop", autocommit=True) as conn:
+            while scalar(conn, "SELECT pg_is_in_recovery()"):  # until promoted
+                assert time.monotonic() < deadline, "the restored server was not promoted"
+                time.sleep(0.02)
+            conn.execute("SELECT count(*) FROM order_items").fetchone()
+            seconds = time.monotonic() - started
+            fingerprint = _fingerprint(conn)
+            after = scalar(conn, "SELECT count(*) FROM drill_log WHERE note = 'after the mistake'")
+            timeline = scalar(conn, "SELECT timeline_id FROM pg_control_checkpoint()")
+        if while_running is not None:
+            while_running(server)
+        log = (cluster.work / f"{drill_dir}-run" / "postgres.log").read_text()
+    finally:
+        server.stop()
+    return Restored(seconds, fingerprint, after, log, timeline)
+
+
+@pytest.fixture(scope="module")
+def drill(cluster: Cluster, backups: Backups) -> Drill:
+    """Work only the WAL holds, a restore point, a marker time, then the mistake (DROP TABLE)
+    and more work; then two restores into new directories, by name and by time."""
+    with cluster.sql("shop") as conn:
+        conn.execute("CREATE TABLE drill_log (id int PRIMARY KEY, note text NOT NULL)")
+        for i in range(1, WAL_ONLY_TRANSACTIONS + 1):  # one transaction each, autocommit
+            conn.execute("INSERT INTO drill_log VALUES (%s, %s)", [i, f"committed {i}"])
+        before = _fingerprint(conn)
+        (create_point,) = statements(B + "restore-point.sql")
+        conn.execute(create_point)
+        time.sleep(0.01)
+        marker = scalar(conn, "SELECT clock_timestamp()::text")
+        time.sleep(0.01)
+        conn.execute("DROP TABLE order_items")
+        conn.execute("INSERT INTO drill_log VALUES (1000, 'after the mistake')")
+        conn.execute("SELECT pg_switch_wal()")
+    cluster.run(commands(BACKUP, "setup")[1])  # check: waits for the segment's archiving
+
+    def copy_back(restored: Server) -> None:
+        """The page's last step: the lost table from the restored copy into production."""
+        dump, restore = commands(RESTORE, "copy-back")
+        cluster.run([a.replace("5433", str(restored.port)) for a in dump])
+        cluster.run([a.replace("5432", str(cluster.server.port)) for a in restore])
+
+    by_name = _restore(cluster, "name", "drill-name", marker, copy_back)
+    by_time = _restore(cluster, "time", "drill-time", marker)
+    print(f"\nRTO by name {by_name.seconds:.1f} s, by time {by_time.seconds:.1f} s")
+    with cluster.sql("shop") as conn:
+        production = _fingerprint(conn)
+    return Drill(before, by_name, by_time, production)
+
+
+HOW = ("by_name", "by_time")
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_the_restore_brings_the_data_back_without_the_mistake(drill, how, request):
+    restored: Restored = getattr(drill, how)
+    # RPO: every transaction committed before the target is there, row for row.
+    lost = {t: drill.before[t][0] - restored.fingerprint[t][0] for t in drill.before}
+    print(f"\nRPO {how}: rows lost per table {lost}")
+    record_measurement(request.config, f"backup.rpo_rows_{how}", sum(lost.values()))
+    assert restored.fingerprint == drill.before
+    assert restored.fingerprint["drill_log"][0] == WAL_ONLY_TRANSACTIONS
+    assert restored.after_the_mistake == 0  # nor anything after the target
+    assert restored.timeline == 2  # promoted: a new timeline, the old history kept apart
+
+
+def test_the_lost_table_copied_back_into_production_keeps_the_later_work(drill):
+    assert drill.production["order_items"] == drill.before["order_items"]
+    assert drill.production["orders"] == drill.before["orders"]
+    # Production also kept what was committed after the mistake, which the restore lacks.
+    assert drill.production["drill_log"][0] == WAL_ONLY_TRANSACTIONS + 1
+
+
+def test_recovery_stops_exactly_at_the_restore_point_or_before_the_first_later_commit(drill):
+    assert 'recovery stopping at restore point "before_cleanup"' in drill.by_name.log
+    assert re.search(r"recovery stopping before commit of transaction \d+, time", drill.by_time.log)
+
+
+def test_the_restore_is_fast_on_the_sample_data(drill, request):
+    # RTO: from the restore command to the promoted server answering a query.
+    for how in HOW:
+        restored = getattr(drill, how)
+        record_measurement(request.config, f"backup.rto_seconds_{how}", round(restored.seconds, 1))
+        assert restored.seconds < RTO_BOUND, restored.seconds
+    assert f"under {RTO_BOUND} seconds" in " ".join(PAGE.read_text().split())
+
+
+# --- verifying the repository -----------------------------------------------------------------
+
+
+def test_verify_passes_then_reports_a_corrupted_file_but_exits_zero(cluster, backups, drill):
+    (verify,) = commands(BACKUP, "verify")
+    clean = cluster.run(verify)
+    assert "status: ok" in clean.stdout and "status: error" not in clean.stdout, _out(clean)
+    # Every archived WAL segment and every file of each of the three backups checked, all valid.
+    assert re.search(r"total WAL checked: (\d+), total valid WAL: \1\b", clean.stdout)
+    valid = re.findall(
+        r"backup: (\S+), status: valid, total files checked: (\d+), "
+        r"total valid files: \2\b",
+        clean.stdout,
+    )
+    # (The report is printed twice: as the text output, and in the INFO log line.)
+    labels = list(dict.fromkeys(label for label, _ in valid))
+    assert labels == [b["label"] for b in backups.info["backup"]], _out(clean)
+    full = backups.info["backup"][0]["label"]
+    base = cluster.work / "repo" / "backup" / STANZA / full / "pg_data" / "base"
+    victim = max((f for f in base.rglob("*") if f.is_file()), key=lambda f: f.stat().st_size)
+    with open(victim, "r+b") as f:  # a few bytes in the middle, as a bad disk would
+        f.seek(victim.stat().st_size // 2)
+        f.write(b"\xde\xad\xbe\xef")
+    found = cluster.run(verify, check=False)
+    # pgBackRest 2.45 reports the damage, and still exits 0: monitor the output, not the code.
+    assert found.returncode == 0, _out(found)
+    assert "status: error" in found.stdout, _out(found)
+    assert f"invalid checksum '{victim.relative_to(base.parents[2])}'" in found.stdout
+    # The differential and the incremental share the full's copy of that file: all three fail.
+    invalid = re.findall(r"backup: (\S+), status: invalid", found.stdout)
+    assert list(dict.fromkeys(invalid)) == [b["label"] for b in backups.info["backup"]], _out(found)
+
+
+# --- logical backups ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ledger(cluster: Cluster) -> str:
+    """A small database whose table belongs to a role of its own and is granted to another."""
+    with cluster.sql() as conn:
+        conn.execute("CREATE ROLE ledger_owner NOLOGIN")
+        conn.execute("CREATE ROLE auditor NOLOGIN")
+        conn.execute("CREATE DATABASE ledger")
+    with cluster.sql("ledger") as conn:
+        conn.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance numeric NOT NULL)")
+        conn.execute("INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, 100) g")
+        conn.execute(
+            "CREATE TABLE transfers (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            "src int NOT NULL, dst int NOT NULL, amount numeric NOT NULL)"
+        )
+        conn.execute("CREATE TABLE gate (id int)")  # the snapshot test locks it
+        for table in ("accounts", "transfers", "gate"):
+            conn.execute(f"ALTER TABLE {table} OWNER TO ledger_owner")
+        conn.execute("GRANT SELECT ON accounts, transfers TO auditor")
+    return "ledger"
+
+
+@pytest.fixture(scope="module")
+def second_server(request: pytest.FixtureRequest) -> Server:
+    """A fresh server of its own: the 'db2' the page restores to."""
+    try:
+        server = engines.start_local("postgres")
+    except EngineUnavailable as e:
+        unavailable(request.config, "postgres", str(e))
+    request.addfinalizer(server.stop)
+    return server
+
+
+def _owner_and_grants(server: Server, password: str, database: str) -> tuple[str, list[str]]:
+    with psycopg.connect(
+        host=server.host, port=server.port, user="postgres", password=password, dbname=database
+    ) as conn:
+        owner = scalar(conn, "SELECT tableowner FROM pg_tables WHERE tablename = 'accounts'")
+        grantees = conn.execute(
+            "SELECT grantee FROM information_schema.role_table_grants "
+            "WHERE table_name = 'accounts' AND privilege_type = 'SELECT' ORDER BY 1"
+        ).fetchall()
+        count = scalar(conn, "SELECT count(*) FROM accounts")
+    assert count == 100
+    return owner, [g for (g,) in grantees if g != owner]  # the owner's own rights aside
+
+
+def test_pg_dump_restores_elsewhere_but_roles_need_pg_dumpall_globals(
+    cluster, ledger, second_server
+):
+    cluster.replace["db2.internal"] = "127.0.0.1"
+    source = ["--port", str(cluster.server.port)]
+    target = ["--port", str(second_server.port)]
+    dump, globals_ = commands(DUMP, "dump")
+    cluster.run(dump + source)
+    cluster.run(globals_ + source)
+    roles = (cluster.work / "globals.sql").read_text()
+    assert "CREATE ROLE ledger_owner" in roles and "CREATE ROLE auditor" in roles
+    # pg_dump's file names the owner and the grant, but creates neither role.
+    listing = cluster.run(["pg_restore", "--file=-", "--schema-only", "ledger.dump"]).stdout
+    assert "OWNER TO ledger_owner" in listing and "GRANT SELECT" in listing
+    assert "CREATE ROLE" not in listing
+    # Index definitions, not index contents: the primary key is built after the rows are loaded.
+    whole = cluster.run(["pg_restore", "--file=-", "ledger.dump"]).stdout
+    assert whole.index("COPY public.accounts") < whole.index("ADD CONSTRAINT accounts_pkey")
+    # The roles carry their password hashes: the file is as secret as the passwords.
+    assert "SCRAM-SHA-256$" in roles
+
+    psql, createdb, restore = commands(DUMP, "restore")
+    # Without the globals: the restore fails on the missing role (and without --exit-on-error
+    # it goes on, and the table ends up owned by whoever restored it, granted to nobody).
+    cluster.run([*createdb[:-1], "ledger_bare"] + target, password=second_server.password)
+    strict = [a if a != "--dbname=ledger" else "--dbname=ledger_strict" for a in restore]
+    cluster.run([*createdb[:-1], "ledger_strict"] + target, password=second_server.password)
+    stopped = cluster.run(strict + target, check=False, password=second_server.password)
+    assert stopped.returncode != 0
+    assert 'role "ledger_owner" does not exist' in stopped.stderr
+    bare = [a if a != "--dbname=ledger" else "--dbname=ledger_bare" for a in restore]
+    bare.remove("--exit-on-error")
+    failed = cluster.run(bare + target, check=False, password=second_server.password)
+    assert failed.returncode != 0
+    assert 'role "ledger_owner" does not exist' in failed.stderr
+    assert _owner_and_grants(second_server, second_server.password, "ledger_bare") == (
+        "postgres",
+        [],
+    )
+    # With the globals first, as the page does it: owner and grant come back.
+    cluster.run(psql + target, password=second_server.password)
+    # The globals set the target's postgres password to the source's: log in with that now.
+    password = cluster.server.password
+    cluster.run(createdb + target, password=password)
+    cluster.run(restore + target, password=password)
+    assert _owner_and_grants(second_server, password, "ledger") == ("ledger_owner", ["auditor"])
+
+
+def test_pg_dump_reads_every_table_in_one_snapshot(cluster, ledger):
+    """A transfer committed while pg_dump runs, before it has read a single row, is not in it."""
+    dump = [a.replace("ledger.dump", "snapshot.dump") for a in commands(DUMP, "dump")[0]]
+    with cluster.sql("ledger") as gate, cluster.sql("ledger") as writer:
+        gate.execute("BEGIN")
+        gate.execute("LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+        proc = subprocess.Popen(
+            cluster.localize([*dump, "--port", str(cluster.server.port)]),
+            cwd=cluster.work,
+            env=_env(cluster.user, {"PGPASSWORD": cluster.server.password}),
+            preexec_fn=_child_setup(cluster.user, signal.SIGKILL),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + COMMAND_TIMEOUT
+            # pg_dump has begun its transaction and waits for the gate's lock.
+            while not scalar(
+                writer,
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                "WHERE a.application_name = 'pg_dump' AND NOT l.granted",
+            ):
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "pg_dump never waited for the lock"
+                time.sleep(0.02)
+            # ...holding its snapshot (an xmin) while it waits: taken before any row was read.
+            assert scalar(
+                writer,
+                "SELECT backend_xmin IS NOT NULL FROM pg_stat_activity "
+                "WHERE application_name = 'pg_dump'",
+            )
+            with writer.transaction():
+                writer.execute("UPDATE accounts SET balance = balance - 250 WHERE id = 1")
+                writer.execute("UPDATE accounts SET balance = balance + 250 WHERE id = 2")
+                writer.execute("INSERT INTO transfers (src, dst, amount) VALUES (1, 2, 250)")
+            gate.execute("COMMIT")
+            assert proc.wait(COMMAND_TIMEOUT) == 0, proc.stdout.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert scalar(writer, "SELECT count(*) FROM transfers") >= 1  # committed, in the database
+    data = cluster.run(["pg_restore", "--file=-", "--data-only", "snapshot.dump"]).stdout
+    accounts = re.search(r"COPY public\.accounts .*?\n(.*?)\n\\\.", data, re.S).group(1)
+    transfers = re.search(r"COPY public\.transfers .*?\n(.*?)\\\.", data, re.S).group(1)
+    balances = dict(line.split("\t") for line in accounts.splitlines())
+    assert balances["1"] == balances["2"] == "1000"  # neither half of the transfer
+    assert transfers.strip() == ""
+
+
+def test_pg_dumpall_takes_one_snapshot_per_database(cluster):
+    """Two databases written 'together' while pg_dumpall was inside the first: the dump has the
+    write in the second database and not in the first, a state that never existed."""
+    with cluster.sql() as admin:
+        for name in ("books_a", "books_b"):
+            admin.execute(f"CREATE DATABASE {name}")
+    for name in ("books_a", "books_b"):
+        with cluster.sql(name) as conn:
+            conn.execute("CREATE TABLE entries (id int PRIMARY KEY, note text)")
+    (dumpall,) = commands(DUMP, "all")
+    with cluster.sql("books_a") as gate, cluster.sql("books_b") as other:
+        gate.execute("BEGIN")
+        gate.execute("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE")
+        proc = subprocess.Popen(
+            cluster.localize([*dumpall, "--port", str(cluster.server.port)]),
+            cwd=cluster.work,
+            env=_env(cluster.user, {"PGPASSWORD": cluster.server.password}),
+            preexec_fn=_child_setup(cluster.user, signal.SIGKILL),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + COMMAND_TIMEOUT
+            while not scalar(
+                other,
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                "WHERE a.datname = 'books_a' AND a.application_name = 'pg_dump' "
+                "AND NOT l.granted",
+            ):
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "pg_dumpall never waited in books_a"
+                time.sleep(0.02)
+            # The application writes the same entry to both databases, and both commit.
+            gate.execute("ROLLBACK")  # ...after pg_dump took its snapshot of books_a
+            with cluster.sql("books_a") as a:
+                a.execute("INSERT INTO entries VALUES (1, 'booked in both')")
+            other.execute("INSERT INTO entries VALUES (1, 'booked in both')")
+            assert proc.wait(COMMAND_TIMEOUT) == 0, proc.stdout.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    dumped = (cluster.work / "all.sql").read_text()
+
+    def rows(database: str) -> str:
+        part = dumped.split(f"\\connect {database}\n", 1)[1]
+        return re.search(r"COPY public\.entries .*?\n(.*?)\\\.", part, re.S).group(1)
+
+    assert rows("books_a").strip() == ""
+    assert rows("books_b").strip() == "1\tbooked in both"
+
+
+# --- a replica is not a backup ----------------------------------------------------------------
+
+
+def test_a_drop_on_the_primary_reaches_the_replica(primary_url, replica_url):
+    with (
+        psycopg.connect(primary_url, autocommit=True) as p,
+        psycopg.connect(replica_url, autocommit=True) as r,
+    ):
+        p.execute("CREATE TABLE invoices (id int PRIMARY KEY)")
+        p.execute("INSERT INTO invoices SELECT generate_series(1, 1000)")
+        wait_replayed(p, r)
+        assert scalar(r, "SELECT count(*) FROM invoices") == 1000
+        started = time.monotonic()
+        p.execute("DROP TABLE invoices")
+        while scalar(r, "SELECT to_regclass('invoices') IS NOT NULL"):
+            assert time.monotonic() - started < REPLICA_BOUND, "the standby kept the table"
+            time.sleep(0.01)
+        gone = time.monotonic() - started
+        print(f"\nthe standby lost the table {gone:.3f} s after the DROP")
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            r.execute("SELECT count(*) FROM invoices")
+
+
+# --- nothing outlives a killed run -----------------------------------------------------------------
+
+_KILLED_CHILD = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import test_claims_backup as t
+cluster = t.start_archiving()
+print(cluster.work, cluster.server.pids[0], flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_run_leaves_no_server_and_no_repository_behind(cluster):
+    """The archiving server of a run killed with SIGKILL stops (parent-death signal), and the
+    next run removes its temp dir, repository included."""
+    from playbooks.engines._process import pid_alive
+
+    here = Path(__file__).parent
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_CHILD, str(here)],
+        cwd=here.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        work, pid = child.stdout.readline().split()  # blocks until the server archives
+        assert pid_alive(int(pid)) and (Path(work) / "repo" / "archive" / STANZA).is_dir()
+        child.kill()
+        child.wait(COMMAND_TIMEOUT)
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while pid_alive(int(pid)):
+            assert time.monotonic() < deadline, "the server outlived the killed run"
+            time.sleep(0.05)
+        shutil.rmtree(make_workdir("backup", None))  # the next run clears stale dirs first
+        assert not Path(work).exists()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def test_the_checklist_is_one_line_per_item_with_a_reason():
+    phase = read_phase(PAGE)
+    assert phase.title == "Backup and recovery"
+    # `playbook run backup` walks it: the CLI's list of phases holds the page.
+    assert [p.page for p in phases() if p.name == "backup"] == ["operations/backup.md"]
+    assert len(phase.items) >= 8
+    lines = PAGE.read_text().splitlines()
+    for item in phase.items:
+        assert item.action and item.why.endswith("."), item
+        assert lines[item.line - 1] == f"- [ ] {item.action} — {item.why}", item
+
+
+def test_the_numbers_on_the_page_are_the_tests_own():
+    text = " ".join(PAGE.read_text().split())
+    assert f"sample data](../sample-schema.md) for {SAMPLE_ORDERS:,} orders" in text
+    assert f"{WAL_ONLY_TRANSACTIONS} more transactions" in text
+    assert (
+        f"The suite changes {TOUCHED[0]} orders, takes the differential, changes {TOUCHED[1]}"
+        in text
+    )
+    assert f"at most {REPLICA_BOUND} seconds" in text
+    assert "table of 1,000 rows" in text
+
+
+def test_the_page_shows_the_files_the_tests_run():
+    text = PAGE.read_text()
+    for name in ("pgbackrest.conf", "archiving.conf", "backup.sh", "restore.sh", "dump.sh"):
+        assert f'"{B}{name}' in text, name
+    for name in ("restore-point.sql", "archiver.sql"):
+        assert f'"{B}{name}"' in text, name
+
+
+def test_the_page_shows_each_measurement_these_tests_record():
+    shown = set(re.findall(r"<!-- measured: ([\w.-]+) -->", PAGE.read_text()))
+    recorded = {f"backup.{m}_{how}" for m in ("rpo_rows", "rto_seconds") for how in HOW}
+    assert shown == recorded

@@ -1,0 +1,589 @@
+"""The claims of docs/operations/high-availability.md, on a real Patroni cluster.
+
+One etcd member and three PostgreSQL members managed by Patroni (playbooks/engines/patroni.py),
+started once for this module from snippets/postgres/ha/patroni.yml, on loopback ports in a temp
+dir. The tests run in file order, on one xdist worker, and each leaves the cluster in the state
+the next one starts from:
+
+1. the cluster forms: a leader, two streaming replicas, one of them synchronous;
+2. synchronous failover: a writer commits through the libpq multi-host URL while the leader's
+   standbys are cut off and then the leader is killed; not one acknowledged commit is lost, the
+   new leader accepts writes within bounds derived from `ttl`, and the URL finds it;
+3. the killed leader rejoins as a replica, through pg_rewind;
+4. a switchover, with the page's writer running through the page's PgBouncer and HAProxy (and
+   through a second PgBouncer with the default `server_login_retry`): both follow the leader;
+   the default one pauses at least 15 s;
+5. asynchronous failover, the same sequence: the commits acknowledged while the standbys were cut
+   off are lost;
+6. etcd stops: the leader, unable to renew its key, turns itself read-only.
+
+Apart from that cluster: a run killed with SIGKILL leaves no process and no directory behind (a
+one-member cluster started by a child process), and the versions and defaults the page names are
+those of the installed Patroni and etcd.
+
+Every wait is a loop with a deadline, generous because the machine is shared. What a run
+measured is printed (pytest -s shows it) and asserted only as bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from playbooks import paths
+from playbooks.engines import EngineUnavailable, Server, haproxy, patroni, pgbouncer
+from playbooks.replay import run_python, statements
+from playbooks.testing import record_engine, record_measurement, unavailable
+
+pytestmark = pytest.mark.xdist_group("ha")
+
+S = "postgres/ha/"
+PAGE = paths.DOCS / "operations" / "high-availability.md"
+WAIT = 90.0  # seconds: the bound of every wait for the cluster (the machine is loaded)
+GRACE = 0.5  # seconds: how late the writer may record an acknowledgement under load
+
+
+@pytest.fixture(scope="module")
+def cluster(request: pytest.FixtureRequest) -> Iterator[patroni.Cluster]:
+    try:
+        started = patroni.start(members=3, synchronous=True)
+    except EngineUnavailable as e:
+        unavailable(request.config, "patroni", str(e))
+    try:
+        for tool, version in patroni.versions().items():
+            record_engine(request.config, tool, version)
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
+def client() -> dict[str, Any]:
+    """The page's client code: the multi-host URL and the writer that retries safely."""
+    return run_python(S + "follow_leader.py")
+
+
+def dcs(cluster: patroni.Cluster) -> dict:
+    """The cluster-wide settings Patroni keeps in etcd."""
+    leader = cluster.wait_leader(WAIT)
+    status, body = leader.api("config")
+    assert status == 200, body
+    return body
+
+
+def on(cluster: patroni.Cluster, member: patroni.Member, sql: str, params: Any = None) -> list:
+    with psycopg.connect(cluster.url(member), autocommit=True, connect_timeout=5) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def wait_for(check: Any, what: str, timeout: float = WAIT) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except psycopg.OperationalError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.1)
+    raise TimeoutError(f"{what}: not after {timeout:.0f}s")
+
+
+# --- the load and the failover -----------------------------------------------------------------
+
+
+class Load(threading.Thread):
+    """The page's Writer in a loop: keys 1, 2, 3 …; a failed write is retried with the same key."""
+
+    def __init__(self, writer: Any) -> None:
+        super().__init__(daemon=True)
+        self.writer = writer
+        self.acked_at: dict[int, float] = {}  # key → when its commit was acknowledged
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        key = 1
+        while not self.halt.is_set():
+            if self.writer.write(key):
+                self.acked_at[key] = time.monotonic()
+                key += 1
+            # About 50 commits a second: an application's pace, not a benchmark's (1 s of
+            # unreplicated commits stays far below maximum_lag_on_failover).
+            time.sleep(0.02)
+
+    def acked_after(self, moment: float) -> list[int]:
+        return sorted(k for k, t in list(self.acked_at.items()) if t > moment)
+
+
+class Failover:
+    """What one killed leader cost: measured by a writer running throughout."""
+
+    def __init__(self, cluster: patroni.Cluster, client: dict, synchronous: bool) -> None:
+        self.old = cluster.wait_leader(WAIT)
+        on(cluster, self.old, "CREATE TABLE IF NOT EXISTS ha_writes (id bigint PRIMARY KEY)")
+        on(cluster, self.old, "TRUNCATE ha_writes")
+        # The leader about to die first in the list: libpq must skip it once it is gone.
+        ordered = [self.old] + [m for m in cluster.members if m is not self.old]
+        hosts = [f"127.0.0.1:{m.pg_port}" for m in ordered]
+        self.url = client["leader_url"](hosts, "postgres", cluster.password, "postgres")
+        load = Load(client["Writer"](self.url))
+        load.start()
+        try:
+            wait_for(lambda: len(load.acked_at) >= 20, "20 commits before the failover")
+            self.before_pause = max(load.acked_at)
+            self.standby_names = on(cluster, self.old, "SHOW synchronous_standby_names")[0][0]
+            # The standbys receive nothing more; clients still reach the leader for 1 s.
+            self.paused = cluster.pause_replication(self.old)
+            self.paused_at = time.monotonic()
+            # One more row, written straight to the old leader (key -1, which the writer never
+            # uses): in synchronous mode its commit waits, in the leader's WAL only, until the kill.
+            marker = threading.Thread(target=self._marker, args=(cluster,), daemon=True)
+            marker.start()
+            time.sleep(1.0)
+            cluster.kill(self.old)  # returns once the postmaster is gone
+            self.killed_at = time.monotonic()
+            # Acknowledgements recorded in the first GRACE seconds may be answers to commits made
+            # before the WAL senders stopped (this thread and the writer's share a loaded CPU).
+            self.acked_while_paused = load.acked_after(self.paused_at + GRACE)
+            self.new = cluster.wait_leader(WAIT, exclude=(self.old.name,))
+            # Past GRACE the old leader is long dead: a commit then is the new leader's.
+            wait_for(lambda: load.acked_after(self.killed_at + GRACE), "a commit on the new leader")
+        finally:
+            load.halt.set()
+            load.join(30)
+        marker.join(30)
+        self.acknowledged = list(load.writer.acknowledged)
+        found = on(
+            cluster, self.new, "SELECT id FROM ha_writes WHERE id = ANY(%s)", [self.acknowledged]
+        )
+        kept = {r[0] for r in found}
+        self.lost = sorted(set(self.acknowledged) - kept)
+        # The first commit the new leader acknowledged: one recorded just after the kill may be
+        # the old leader's answer, read late by a thread on a busy CPU (then its key is lost).
+        first = next(k for k in load.acked_after(self.killed_at) if k in kept)
+        self.seconds = load.acked_at[first] - self.killed_at
+        print(
+            f"\n{'sync' if synchronous else 'async'} failover {self.old.name} -> {self.new.name}: "
+            f"new leader accepted a write after {self.seconds:.1f}s; "
+            f"{len(self.acknowledged)} acknowledged, {len(self.acked_while_paused)} of them while "
+            f"the standbys were cut off, {len(self.lost)} lost; "
+            f"synchronous_standby_names={self.standby_names!r}"
+        )
+
+    marker_acked = False
+
+    def _marker(self, cluster: patroni.Cluster) -> None:
+        try:
+            on(cluster, self.old, "INSERT INTO ha_writes VALUES (-1)")
+            self.marker_acked = True
+        except psycopg.OperationalError:
+            pass  # the connection died with the leader: never acknowledged
+
+
+_done: dict[str, Failover | BaseException] = {}
+
+
+def failover(cluster: patroni.Cluster, client: dict, synchronous: bool) -> Failover:
+    """The failover of this mode, run once per module (later tests look at its aftermath)."""
+    mode = "sync" if synchronous else "async"
+    if mode not in _done:
+        try:
+            _done[mode] = _failover(cluster, client, synchronous)
+        except Exception as e:
+            _done[mode] = e  # the tests after it fail at once, not after another failover
+    done = _done[mode]
+    if isinstance(done, BaseException):
+        raise done
+    return done
+
+
+def _failover(cluster: patroni.Cluster, client: dict, synchronous: bool) -> Failover:
+    if dcs(cluster).get("synchronous_mode", False) != synchronous:
+        cluster.patch_config(cluster.wait_leader(WAIT), {"synchronous_mode": synchronous})
+    leader = cluster.wait_leader(WAIT)
+    running = [m for m in cluster.members if m.proc is not None and m.proc.poll() is None]
+    cluster.wait_streaming(leader, [m.name for m in running if m is not leader], WAIT)
+
+    def settled() -> bool:
+        names = on(cluster, leader, "SHOW synchronous_standby_names")[0][0]
+        states = on(cluster, leader, "SELECT sync_state FROM pg_stat_replication")
+        return (
+            dcs(cluster).get("synchronous_mode", False) == synchronous
+            and bool(names) == synchronous
+            and (("sync",) in states) == synchronous
+        )
+
+    # Twice, a few HA loops apart: Patroni changes the standby names in steps.
+    wait_for(settled, f"the leader to follow synchronous_mode={synchronous}")
+    time.sleep(1.5)
+    wait_for(settled, f"the leader to keep following synchronous_mode={synchronous}")
+    return Failover(cluster, client, synchronous)
+
+
+def bounds(cluster: patroni.Cluster) -> tuple[float, float]:
+    """No replica may take over before the leader key expires, `ttl` after its last renewal,
+    which the leader made at most `loop_wait` + `retry_timeout` before it died (a renewal that
+    takes longer fails, and the leader demotes itself). The upper bound is generous for a
+    loaded machine: three times `ttl`."""
+    conf = dcs(cluster)
+    return conf["ttl"] - conf["loop_wait"] - conf["retry_timeout"], 3 * conf["ttl"]
+
+
+# --- the claims --------------------------------------------------------------------------------
+
+
+def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
+    conf = dcs(cluster)
+    # The page's timings, and Patroni's rule of thumb for them.
+    assert (conf["ttl"], conf["loop_wait"], conf["retry_timeout"]) == (10, 1, 4)
+    assert conf["ttl"] >= conf["loop_wait"] + 2 * conf["retry_timeout"]
+    assert conf["synchronous_mode"] is True and conf.get("failsafe_mode", False) is False
+    assert conf["postgresql"]["use_pg_rewind"] is True
+    leader = cluster.wait_leader(WAIT)
+    roles = sorted(m.role() for m in cluster.members)
+    assert roles in (["master", "replica", "replica"], ["primary", "replica", "replica"])
+    rows = on(cluster, leader, statements(S + "replication-status.sql")[0])
+    assert [(r[1], r[2]) for r in rows] == [("streaming", "sync"), ("streaming", "async")] or [
+        (r[1], r[2]) for r in rows
+    ] == [("streaming", "async"), ("streaming", "sync")]
+    assert {r[0] for r in rows} == {m.name for m in cluster.members} - {leader.name}
+    assert on(cluster, leader, "SHOW wal_log_hints")[0][0] == "on"
+    # What a proxy's health check asks: only the leader answers 200 on /primary.
+    answers = {m.name: m.api("primary")[0] for m in cluster.members}
+    assert answers == {m.name: 200 if m is leader else 503 for m in cluster.members}
+    # In etcd: the leader key names the leader and lives on a lease of `ttl` seconds, which
+    # the leader keeps renewing; the sync key names the one standby allowed to take over.
+    keys = cluster.keys()
+    value, lease = keys["leader"]
+    assert value == leader.name
+    assert f"granted with TTL({conf['ttl']}s)" in cluster.etcdctl(
+        "lease", "timetolive", format(lease, "x")
+    )
+    sync = next(r[0] for r in rows if r[2] == "sync")
+    wait_for(
+        lambda: (
+            json.loads(cluster.keys().get("sync", ("{}", 0))[0] or "{}")
+            == {"leader": leader.name, "sync_standby": sync}
+        ),
+        "the sync key naming the synchronous standby",
+    )
+    # Patroni 3.0 does not enforce ttl >= loop_wait + 2 * retry_timeout: it accepts 1 + 2 * 6.
+    assert cluster.patch_config(leader, {"retry_timeout": 6})["retry_timeout"] == 6
+    assert cluster.patch_config(leader, {"retry_timeout": 4})["retry_timeout"] == 4
+    # The configuration the page shows is the one these members were started from.
+    assert patroni.CONFIG == paths.SNIPPETS / "postgres/ha/patroni.yml"
+
+
+def test_synchronous_failover_loses_no_acknowledged_commit(cluster, client):
+    run = failover(cluster, client, synchronous=True)
+    assert run.new.name != run.old.name
+    assert len(run.acknowledged) >= 20
+    # While the standbys received nothing, the leader acknowledged no commit: each one waits.
+    assert run.acked_while_paused == []
+    assert run.lost == []
+    # The standby promoted is the one that was synchronous: Patroni allows no other.
+    assert run.new.name == run.standby_names
+
+
+def test_a_new_leader_accepts_writes_after_the_leader_key_expires(cluster, client):
+    run = failover(cluster, client, synchronous=True)
+    low, high = bounds(cluster)
+    assert low <= run.seconds < high, (run.seconds, low, high)
+
+
+def test_the_multi_host_url_reaches_the_new_leader(cluster, client):
+    run = failover(cluster, client, synchronous=True)
+    assert "target_session_attrs=read-write" in run.url
+    with psycopg.connect(run.url, autocommit=True) as conn:
+        port, standby = conn.execute("SELECT inet_server_port(), pg_is_in_recovery()").fetchone()
+    assert (port, standby) == (run.new.pg_port, False)
+    # Every host is named, the dead one first: libpq skipped it, and any replica before the
+    # new leader.
+    assert all(f"127.0.0.1:{m.pg_port}" in run.url for m in cluster.members)
+    assert run.url.split("@")[1].startswith(f"127.0.0.1:{run.old.pg_port},")
+
+
+def test_the_old_leader_rejoins_as_a_replica_through_pg_rewind(cluster, client):
+    run = failover(cluster, client, synchronous=True)
+    cluster.start_member(run.old)
+    leader = cluster.wait_leader(WAIT)
+    cluster.wait_streaming(leader, [run.old.name], WAIT)
+    assert on(cluster, run.old, "SELECT pg_is_in_recovery()")[0][0] is True
+    log = run.old.log.read_text()
+    # It had written WAL the others never received (the commit left waiting): it had to be
+    # rewound to the point where the timelines parted before it could follow the new leader.
+    assert "running pg_rewind from" in log, log[-3000:]
+    assert "pg_rewind exit code=0" in log, log[-3000:]
+    # Its rows are the new leader's: what it alone had written (the row whose commit was left
+    # waiting for its standby) was rewound away.
+    assert run.marker_acked is False
+    rows = "SELECT array_agg(id ORDER BY id) FROM ha_writes"
+    wait_for(
+        lambda: on(cluster, run.old, rows) == on(cluster, leader, rows),
+        "the rejoined member holding the leader's rows",
+    )
+    assert on(cluster, run.old, "SELECT count(*) FROM ha_writes WHERE id = -1") == [(0,)]
+    # It receives the new leader's timeline (the promotion started a new one).
+    timeline = leader.api("patroni")[1]["timeline"]
+    assert timeline >= 2
+    received = "SELECT received_tli FROM pg_stat_wal_receiver WHERE status = 'streaming'"
+    wait_for(
+        lambda: on(cluster, run.old, received) == [(timeline,)],
+        "the rejoined member streaming the leader's timeline",
+    )
+
+
+RETRY = "server_login_retry = 1\n"
+
+
+@pytest.fixture(scope="module")
+def poolers(
+    request: pytest.FixtureRequest, cluster: patroni.Cluster, tmp_path_factory
+) -> Iterator[dict[str, Server]]:
+    """The page's PgBouncer, whose server connections go through the page's HAProxy, and beside
+    it the same PgBouncer without the page's `server_login_retry` (PgBouncer's default)."""
+    backends = [(m.pg_port, m.api_port) for m in cluster.members]
+    try:
+        proxy = haproxy.start(
+            paths.SNIPPETS / "postgres/ha/haproxy.cfg", backends, "postgres", cluster.password
+        )
+    except EngineUnavailable as e:
+        unavailable(request.config, "haproxy", str(e))
+    record_engine(request.config, "haproxy", proxy.version)
+    page = paths.SNIPPETS / "postgres/ha/pgbouncer.ini"
+    assert RETRY in page.read_text()
+    default = tmp_path_factory.mktemp("pgbouncer") / "pgbouncer.ini"
+    default.write_text(page.read_text().replace(RETRY, ""))
+    started: dict[str, Server] = {}
+    try:
+        for name, ini in (("page", page), ("default", default)):
+            started[name] = pgbouncer.start(ini, proxy)
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+        proxy.stop()
+
+
+def switchover(leader: patroni.Member) -> tuple[int, str]:
+    """POST /switchover on the leader's REST API: a planned change of leader."""
+    body = json.dumps({"leader": leader.name}).encode()
+    url = f"http://127.0.0.1:{leader.api_port}/switchover"
+    request = urllib.request.Request(url, body, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def served_by(url: str) -> tuple[int, bool]:
+    """(port, in recovery) of the server a new connection to `url` reaches."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        return conn.execute("SELECT inet_server_port(), pg_is_in_recovery()").fetchone()
+
+
+def test_clients_of_pgbouncer_behind_haproxy_follow_a_new_leader(request, cluster, client, poolers):
+    failover(cluster, client, synchronous=True)  # the state this test starts from
+    old = cluster.wait_leader(WAIT)
+    cluster.wait_streaming(old, [m.name for m in cluster.members if m is not old], WAIT)
+    cluster.wait_sync_standby(old, WAIT)  # in synchronous mode, the one a switchover promotes
+    # One database per PgBouncer, so that each writer's keys are its own.
+    urls = {name: poolers[name].url(f"shop_{name}") for name in poolers}
+    for name in poolers:
+        if not on(cluster, old, "SELECT 1 FROM pg_database WHERE datname = %s", [f"shop_{name}"]):
+            on(cluster, old, f"CREATE DATABASE shop_{name}")
+        with psycopg.connect(cluster.url(old, f"shop_{name}"), autocommit=True) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS ha_writes (id bigint PRIMARY KEY)")
+        # HAProxy routes to the member whose GET /primary answers 200; until its first checks
+        # have run it may still count a replica in, so the first answers are awaited.
+        wait_for(lambda u=urls[name]: served_by(u) == (old.pg_port, False), "the leader")
+        assert all(served_by(urls[name]) == (old.pg_port, False) for _ in range(10))
+    # The page's writer, unchanged, with PgBouncer's address as its URL.
+    loads = {name: Load(client["Writer"](url)) for name, url in urls.items()}
+    for load in loads.values():
+        load.start()
+    try:
+        for load in loads.values():
+            wait_for(lambda x=load: len(x.acked_at) >= 20, "20 commits through PgBouncer")
+        asked = time.monotonic()
+        status, answer = switchover(old)
+        assert status == 200, answer
+        new = cluster.wait_leader(WAIT, exclude=(old.name,))
+        for load in loads.values():
+            wait_for(lambda x=load: len(x.acked_after(asked)) >= 20, "20 commits after it")
+    finally:
+        for load in loads.values():
+            load.halt.set()
+            load.join(30)
+    pause = {}
+    for name, load in loads.items():
+        # The writer never changed its URL; its commits stopped while the leader changed and
+        # went on on the new one. A planned switchover loses nothing.
+        acked = sorted(load.acked_at.values())
+        pause[name] = max(b - a for a, b in itertools.pairwise(acked) if b > asked)
+        keys = load.writer.acknowledged
+        with psycopg.connect(urls[name], autocommit=True) as conn:
+            port, present = conn.execute(
+                "SELECT inet_server_port(), count(*) FROM ha_writes WHERE id = ANY(%s)", [keys]
+            ).fetchone()
+        assert (port, present) == (new.pg_port, len(keys)), name
+    print(
+        f"\nswitchover {old.name} -> {new.name}: writes through PgBouncer paused "
+        f"{pause['page']:.1f}s (server_login_retry = 1), {pause['default']:.1f}s (default)"
+    )
+    record_measurement(request.config, "ha.switchover_pause_seconds", round(pause["page"], 1))
+    record_measurement(
+        request.config, "ha.switchover_pause_default_retry", round(pause["default"], 1)
+    )
+    # While the leader changes HAProxy has no member to offer; PgBouncer's first server
+    # connection fails, and by default it tries again 15 s later.
+    retry = {}
+    for name, server in poolers.items():
+        with psycopg.connect(server.url("pgbouncer"), autocommit=True) as admin:
+            config = {row[0]: row[1] for row in admin.execute("SHOW CONFIG").fetchall()}
+        retry[name] = config["server_login_retry"]
+    assert retry == {"page": "1", "default": "15"}
+    assert pause["default"] >= 15 - GRACE
+    assert pause["page"] < pause["default"]
+
+
+def test_asynchronous_failover_loses_the_commits_the_standbys_never_received(cluster, client):
+    run = failover(cluster, client, synchronous=False)
+    assert run.new.name != run.old.name
+    # Without a synchronous standby the leader went on acknowledging commits …
+    assert run.acked_while_paused
+    # … and those were lost: every lost key was acknowledged after the standbys were cut off.
+    assert run.lost, "no acknowledged commit was lost"
+    assert len(run.lost) <= len(run.acknowledged)
+    # Every commit acknowledged while the standbys were cut off is lost, and nothing older:
+    # the standbys hold a prefix of the leader's history, the lost keys are one unbroken run.
+    assert set(run.acked_while_paused) <= set(run.lost)
+    assert min(run.lost) > run.before_pause
+    acknowledged = sorted(run.acknowledged)
+    first = acknowledged.index(run.lost[0])
+    assert run.lost == acknowledged[first : first + len(run.lost)]
+    low, high = bounds(cluster)
+    assert low <= run.seconds < high, (run.seconds, low, high)
+
+
+def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):
+    failover(cluster, client, synchronous=False)  # the state this test starts from
+    leader = cluster.wait_leader(WAIT)
+    assert on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is False
+    hosts = [f"127.0.0.1:{m.pg_port}" for m in cluster.members]
+    url = client["leader_url"](hosts, "postgres", cluster.password, "postgres")
+    ttl = dcs(cluster)["ttl"]
+    cluster.stop_etcd()
+    stopped = time.monotonic()
+
+    def read_only() -> bool:
+        return on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is True
+
+    wait_for(read_only, "the leader turning read-only without etcd")
+    seconds = time.monotonic() - stopped
+    print(f"\nwithout etcd, {leader.name} was read-only after {seconds:.1f}s")
+    assert seconds < 3 * ttl
+    # No member accepts writes now: a multi-host URL asking for read-write finds none.
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(url, autocommit=True).close()
+    for member in cluster.members:
+        if member.postmaster_pid() is not None:
+            assert on(cluster, member, "SELECT pg_is_in_recovery()")[0][0] is True
+
+
+# --- no process outlives a killed test run -----------------------------------------------------
+
+_KILLED_RUN = """
+import sys, time
+from playbooks.engines import patroni
+c = patroni.start(members=1, synchronous=False)
+print(c.work, c.etcd.pid, c.members[0].proc.pid, c.members[0].postmaster_pid(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_run_leaves_no_process_and_no_directory(request):
+    why = patroni.missing()
+    if why:
+        unavailable(request.config, "patroni", why)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_RUN],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # A bounded read: select() before readline(), which would block without a deadline.
+        ready, _, _ = select.select([child.stdout], [], [], WAIT)
+        assert ready, f"the child started no cluster in {WAIT:.0f}s"
+        work, *pids = child.stdout.readline().split()
+    except BaseException:
+        child.kill()
+        child.wait(30)
+        raise
+    pids = [int(p) for p in pids]
+    assert len(pids) == 3 and Path(work).is_dir()
+    assert all(patroni.pid_alive(p) for p in pids)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(30)
+
+    def all_gone() -> bool:
+        return not any(patroni.pid_alive(p) for p in pids) and not Path(work).exists()
+
+    wait_for(all_gone, "etcd, Patroni and PostgreSQL gone after SIGKILL", 60)
+
+
+_DEFAULTS = """
+from patroni.config import Config
+d = Config._Config__DEFAULT_CONFIG
+print(d["ttl"], d["loop_wait"], d["retry_timeout"], d["failsafe_mode"])
+"""
+
+
+def test_the_page_names_the_versions_and_defaults_it_ran(request):
+    why = patroni.missing()
+    if why:
+        unavailable(request.config, "patroni", why)
+    found = patroni.versions()
+    assert found["patroni"].startswith("3.0.") and found["etcd"].startswith("3.4.")
+    page = PAGE.read_text()
+    assert "with Patroni 3.0 and etcd 3.4" in page
+    # Patroni's defaults, read from the installed Patroni with the interpreter it runs under.
+    script = Path(patroni.binaries()["patroni"] or "")
+    interpreter = script.read_text().splitlines()[0].removeprefix("#!").strip()
+    out = subprocess.run([interpreter, "-c", _DEFAULTS], capture_output=True, text=True)
+    ttl, loop_wait, retry_timeout, failsafe = out.stdout.split()
+    assert failsafe == "False", out.stderr
+    # The page's table: Patroni's defaults, and the values of the configuration it shows.
+    import yaml
+
+    dcs_conf = yaml.safe_load(patroni.CONFIG.read_text())["bootstrap"]["dcs"]
+    table = {
+        name: (int(default), int(ours))
+        for name, default, ours in re.findall(
+            r"^\| `(\w+)` \| [^|]+ \| (\d+) s \| (\d+) s \|$", page, re.MULTILINE
+        )
+    }
+    assert table == {
+        "ttl": (int(ttl), dcs_conf["ttl"]),
+        "loop_wait": (int(loop_wait), dcs_conf["loop_wait"]),
+        "retry_timeout": (int(retry_timeout), dcs_conf["retry_timeout"]),
+    }

@@ -1,0 +1,623 @@
+"""The claims of docs/operations/maintenance.md, on servers of this module's own.
+
+PostgreSQL: a throwaway local server (not the session's shared one) whose autovacuum naptime is
+lowered to one second, so that a test can wait for autovacuum in bounded time; each test gets a
+database of its own on it. The SQL snippets the page shows are replayed statement by statement
+(the example runner also runs them on the session's server); pg_repack is run as the client
+program, by the function the page shows. Redis: a server per test, started like the engines
+module starts one, with the page's configuration lines appended, killed with SIGKILL and started
+again on the same directory. Every wait is bounded; timings are asserted as bounds and orderings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from playbooks import engines, paths
+from playbooks.checklist import phases
+from playbooks.engines import Server, _local
+from playbooks.engines._process import (
+    free_port,
+    make_workdir,
+    new_password,
+    service_user,
+    spawn,
+    stop,
+    wait_until,
+    write_private,
+)
+from playbooks.engines.readiness import connect, ready
+from playbooks.engines.redis import _config
+from playbooks.replay import replay, run_python, scalar, statements
+from playbooks.sql import run_script
+from playbooks.testing import record_engine, unavailable
+
+S = "postgres/operations/"
+REDIS_CONF = paths.SNIPPETS / "redis" / "operations"
+PAGE = paths.DOCS / "operations" / "maintenance.md"
+WAIT = 60.0  # seconds: the bound of every wait for a server to do something
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout:.0f} s: {what}")
+
+
+# --- a PostgreSQL server of our own --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ops_server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    try:
+        server = engines.start_local("postgres")
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "postgres", str(e))
+    try:
+        with connect(server, autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM SET autovacuum_naptime = 1")
+            conn.execute("SELECT pg_reload_conf()")
+            wait_for(lambda: scalar(conn, "SHOW autovacuum_naptime") == "1s", "the naptime reload")
+        yield server
+    finally:
+        server.stop()
+
+
+# Under xdist, the tests that use this module's PostgreSQL server run on one worker, which starts
+# the server (and builds the ledger template) once; the Redis tests go wherever there is room.
+ON_OPS_SERVER = pytest.mark.xdist_group("operations")
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def ops_db(ops_server: Server) -> Iterator[tuple[Server, str, Any]]:
+    """(server, database name, autocommit connection) for a database of this test's own."""
+    name = f"ops_{next(_counter)}"
+    with connect(ops_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    conn = connect(ops_server, name, autocommit=True)
+    try:
+        yield ops_server, name, conn
+    finally:
+        conn.close()
+        with connect(ops_server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+# --- autovacuum ----------------------------------------------------------------------------------
+
+
+def autovacuum_state(conn: Any) -> dict[str, tuple]:
+    conn.execute("SELECT pg_stat_clear_snapshot()")
+    rows = conn.execute(
+        "SELECT relname, n_dead_tup, last_autovacuum FROM pg_stat_user_tables "
+        "WHERE relname LIKE 'sessions_%'"
+    ).fetchall()
+    return {name: (dead, last) for name, dead, last in rows}
+
+
+@ON_OPS_SERVER
+def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(ops_db):
+    _, _, conn = ops_db
+    assert scalar(conn, "SHOW autovacuum_vacuum_threshold") == "50"  # the defaults
+    assert scalar(conn, "SHOW autovacuum_vacuum_scale_factor") == "0.2"
+    done = replay(conn, S + "autovacuum-threshold.sql")
+    [rows] = done.rows("vacuum_at")
+    by_table = {r[0]: r[1:] for r in rows}
+    # threshold + scale_factor * reltuples: 50 + 0.2 * 10000 and 50 + 0.01 * 10000
+    assert by_table["sessions_default"] == (500, 2050.0, False, False)
+    dead, vacuum_at, due, autovacuumed = by_table["sessions_tuned"]
+    assert vacuum_at == 150.0
+    # autovacuum (naptime 1 s) may already have been there between the UPDATE and the query
+    assert (dead, due) == (500, True) or autovacuumed
+    state = wait_for(
+        lambda: (s := autovacuum_state(conn))["sessions_tuned"][1] is not None and s,
+        "autovacuum vacuums sessions_tuned",
+    )
+    assert state["sessions_tuned"][0] == 0
+    # The pass that vacuumed sessions_tuned began after both UPDATEs and passed the other by:
+    # 500 dead rows are below its 2050.
+    assert state["sessions_default"] == (500, None)
+
+
+# --- bloat ---------------------------------------------------------------------------------------
+
+
+@ON_OPS_SERVER
+def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
+    _, _, conn = ops_db
+    deleted, vacuumed, refilled, rebuilt = replay(conn, S + "bloat.sql").rows("pgstattuple")
+    (size1, dead1, free1), (size2, dead2, free2) = deleted[0], vacuumed[0]
+    (size3, dead3, free3), (size4, dead4, free4) = refilled[0], rebuilt[0]
+    assert 3_000_000 < size1 < 4_000_000  # "about 3.5 MB"
+    assert dead1 > 80 and free1 < 5  # nine rows in ten dead, the space not yet free
+    assert size2 == size1  # VACUUM does not shrink the file ...
+    assert dead2 == 0 and free2 > 85  # ... it turns the dead rows into free space
+    assert size3 == size2 and free3 < free2  # 4,000 new rows went into that space
+    assert size4 < size1 / 3 and free4 < 5  # VACUUM FULL wrote a compact file
+    assert dead3 == dead4 == 0
+    # ... except where whole pages at the end of the file are empty: those VACUUM cuts off
+    half = size4 // 8192 // 2
+    conn.execute(f"DELETE FROM ledger WHERE ctid >= '({half},0)'")  # every row of the last half
+    conn.execute("VACUUM ledger")
+    assert scalar(conn, "SELECT pg_relation_size('ledger')") < size4
+
+
+# --- freezing ------------------------------------------------------------------------------------
+
+
+@ON_OPS_SERVER
+def test_vacuum_freeze_advances_relfrozenxid(ops_db):
+    _, _, conn = ops_db
+    done = replay(conn, S + "freeze.sql")
+    [databases] = done.rows("pct_of_freeze_max_age")
+    before, after = done.rows("FROM pg_class WHERE relname")
+    assert {r[0] for r in databases} >= {"postgres", "template0", "template1"}
+    assert all(age >= 0 and pct < 1 for _, age, pct in databases)
+    assert scalar(conn, "SHOW autovacuum_freeze_max_age") == "200000000"
+    [(_, xid_before, age_before)] = before
+    [(_, xid_after, age_after)] = after
+    assert age_before >= 2000  # the DO block's 2,000 transactions
+    assert age_after < 100 <= age_before - age_after  # VACUUM (FREEZE) reset the table's age
+    assert int(xid_after) - int(xid_before) >= 2000  # relfrozenxid moved forward
+
+
+# --- pg_repack against VACUUM FULL, with a writer ------------------------------------------------
+
+# An index whose expression sleeps half a millisecond per row: building it takes a second or more
+# on a small table, so both rebuilds last long enough to see what a writer does meanwhile.
+SLOW_TABLE = """
+CREATE FUNCTION slow_key(bigint) RETURNS bigint IMMUTABLE LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep(0.0005); RETURN $1; END $$;
+CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint NOT NULL, note text NOT NULL)
+    WITH (autovacuum_enabled = false);
+INSERT INTO ledger SELECT g, g % 1000, repeat('x', 120) FROM generate_series(1, 20000) AS g;
+DELETE FROM ledger WHERE id % 10 <> 0;
+VACUUM ledger;
+CREATE INDEX ledger_slow_idx ON ledger (slow_key(id));
+"""
+LIVE_ROWS = 2000
+
+
+@dataclass
+class Writer:
+    """A second connection that inserts and updates rows in a loop, timing every statement."""
+
+    url: str
+    inserted: int = 0
+    added: int = 0  # what the writer added to sum(amount), by its inserts and updates
+    timings: list[tuple[float, float]] = field(default_factory=list)  # (start, end), monotonic
+    error: BaseException | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> Writer:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        wait_for(lambda: len(self.timings) >= 5, "the writer's first statements", 30)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(WAIT)
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        rng = random.Random(7)
+        try:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                conn.execute("SET lock_timeout = '60s'")
+                while not self._stop.is_set():
+                    started = time.monotonic()
+                    if rng.random() < 0.5:
+                        self.inserted += 1
+                        conn.execute(
+                            "INSERT INTO ledger VALUES (%s, 1, 'new')", [1_000_000 + self.inserted]
+                        )
+                    else:
+                        conn.execute(
+                            "UPDATE ledger SET amount = amount + 1 WHERE id = %s",
+                            [10 * rng.randint(1, LIVE_ROWS)],
+                        )
+                    self.added += 1
+                    self.timings.append((started, time.monotonic()))
+                    time.sleep(0.01)
+        except BaseException as e:  # reported by stop()
+            self.error = e
+
+    def longest(self, since: float, until: float) -> tuple[float, float]:
+        """The (start, end) of the slowest statement that overlapped [since, until]."""
+        overlapping = [t for t in self.timings if t[1] >= since and t[0] <= until]
+        return max(overlapping, key=lambda t: t[1] - t[0])
+
+    def finished_between(self, since: float, until: float) -> int:
+        return sum(1 for _, end in self.timings if since <= end <= until)
+
+
+def ledger_totals(conn: Any) -> tuple[int, int]:
+    return conn.execute("SELECT count(*), sum(amount) FROM ledger").fetchone()
+
+
+@pytest.fixture(scope="module")
+def ledger_template(ops_server: Server) -> str:
+    """A database holding the bloated ledger with its slow index, built once and cloned."""
+    name = "ops_ledger_template"
+    with connect(ops_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    with connect(ops_server, name, autocommit=True) as conn:
+        run_script(conn, SLOW_TABLE)
+        conn.execute("CREATE EXTENSION pg_repack")
+    return name
+
+
+@pytest.fixture
+def slow_ledger(ops_server: Server, ledger_template: str) -> Iterator[tuple[str, Any]]:
+    """(URL, autocommit connection) of a fresh copy of the ledger database."""
+    name = f"ops_{next(_counter)}"
+    with connect(ops_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {ledger_template} STRATEGY FILE_COPY")
+    conn = connect(ops_server, name, autocommit=True)
+    try:
+        yield ops_server.url(name), conn
+    finally:
+        conn.close()
+        with connect(ops_server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@ON_OPS_SERVER
+def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, request):
+    url, conn = slow_ledger
+    repack = run_python(S + "repack.py", name="repack")["repack"]
+    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    program = [f"/usr/lib/postgresql/{major}/bin/pg_repack"]  # the client beside the server
+    version = subprocess.run(
+        [*program, "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    record_engine(request.config, "pg_repack", version.removeprefix("pg_repack "))
+    assert version.startswith("pg_repack 1.4.")  # the version the page names
+    size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
+    count0, sum0 = ledger_totals(conn)
+    assert count0 == LIVE_ROWS
+    writer = Writer(url).start()
+    try:
+        started = time.monotonic()
+        report = repack(url, "public.ledger", program)
+        ended = time.monotonic()
+        time.sleep(0.1)
+    finally:
+        writer.stop()
+    assert 'repacking table "public.ledger"' in report
+    took = ended - started
+    assert took > 1.0  # the slow index alone costs over a second (2,000 rows, 0.5 ms each)
+    slowest = writer.longest(started, ended)
+    # The writer never waited long: its slowest statement during the rebuild stayed under 2 s
+    # (tens of milliseconds, usually) and far below the rebuild's duration, and it kept
+    # finishing statements throughout.
+    assert slowest[1] - slowest[0] < min(2.0, took / 4)
+    assert writer.finished_between(started, ended) >= 20
+    # Every write survived the swap, and the table shrank.
+    assert ledger_totals(conn) == (count0 + writer.inserted, sum0 + writer.added)
+    assert scalar(conn, "SELECT pg_relation_size('ledger')") < size_before / 3
+
+
+@ON_OPS_SERVER
+def test_vacuum_full_makes_the_writer_wait_for_the_whole_rebuild(slow_ledger):
+    url, conn = slow_ledger
+    count0, sum0 = ledger_totals(conn)
+    size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
+    writer = Writer(url).start()
+    seen_blocked: list[int] = []
+    try:
+        with psycopg.connect(url, autocommit=True) as rebuild:
+            pid = rebuild.info.backend_pid
+
+            def watch() -> None:  # a third connection sees whom the writer waits for
+                with psycopg.connect(url, autocommit=True) as monitor:
+                    deadline = time.monotonic() + WAIT
+                    while not seen_blocked and time.monotonic() < deadline:
+                        seen_blocked.extend(
+                            r[0]
+                            for r in monitor.execute(
+                                "SELECT unnest(pg_blocking_pids(pid)) FROM pg_stat_activity "
+                                "WHERE query LIKE 'INSERT INTO ledger%%' "
+                                "   OR query LIKE 'UPDATE ledger%%'"
+                            )
+                        )
+                        time.sleep(0.02)
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            started = time.monotonic()
+            rebuild.execute("VACUUM FULL ledger")
+            ended = time.monotonic()
+            watcher.join(WAIT)
+        time.sleep(0.1)
+    finally:
+        writer.stop()
+    took = ended - started
+    assert took > 1.0
+    assert pid in seen_blocked  # the writer's statement waited for the VACUUM FULL's lock
+    wait_start, wait_end = writer.longest(started, ended)
+    # The blocked statement was sent while the rebuild ran and came back only at its end:
+    # it waited for (nearly) the whole rebuild, not a moment.
+    assert started <= wait_end and wait_start <= ended <= wait_end + 0.5
+    assert wait_end - wait_start > took / 2
+    assert ledger_totals(conn) == (count0 + writer.inserted, sum0 + writer.added)
+    assert scalar(conn, "SELECT pg_relation_size('ledger')") < size_before / 3
+
+
+# --- pg_partman ----------------------------------------------------------------------------------
+
+
+def day_names(first: date, last: date) -> list[str]:
+    days = (last - first).days + 1
+    return [f"readings_p{(first + timedelta(d)).strftime('%Y_%m_%d')}" for d in range(days)]
+
+
+@ON_OPS_SERVER
+def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
+    _, _, conn = ops_db
+    done = replay(conn, S + "partman.sql")
+    today = scalar(conn, "SELECT current_date")
+    version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
+    record_engine(request.config, "pg_partman", version)
+    assert version.startswith("4.7.")  # the version whose create_parent the page calls
+    created, final = done.rows("pg_get_expr(c.relpartbound")
+    assert [r[0] for r in created] == [
+        "readings_default",
+        *day_names(today - timedelta(6), today + timedelta(3)),
+    ]
+    first = created[1]
+    start = (today - timedelta(6)).isoformat()
+    end = (today - timedelta(5)).isoformat()
+    assert first[1] == f"FOR VALUES FROM ('{start} 00:00:00+00') TO ('{end} 00:00:00+00')"
+    # First run, no rows yet: retention dropped the three oldest days, no new day was made.
+    [[(partitions,)]] = done.rows("AS partitions")
+    assert partitions == 7  # today - 3 … today + 3
+    # Second run, rows for today: five days ahead of them; still only three days back.
+    assert [r[0] for r in final] == [
+        "readings_default",
+        *day_names(today - timedelta(3), today + timedelta(5)),
+    ]
+    assert scalar(conn, "SELECT count(*) FROM readings") == 100
+
+
+@ON_OPS_SERVER
+def test_pg_partman_with_infinite_time_partitions_follows_the_clock(ops_db):
+    _, _, conn = ops_db
+    setup = [s for s in statements(S + "partman.sql") if not s.startswith("UPDATE")][:4]
+    for statement in setup:  # the extension, the table, create_parent (premake 3)
+        conn.execute(statement)
+    conn.execute(
+        "UPDATE partman.part_config SET premake = 5, infinite_time_partitions = true "
+        "WHERE parent_table = 'public.readings'"
+    )
+    conn.execute("SELECT partman.run_maintenance('public.readings')")  # still no row
+    today = scalar(conn, "SELECT current_date")
+    names = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r'")}
+    assert set(day_names(today, today + timedelta(5))) <= names  # five days ahead, no data
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def test_playbook_run_walks_the_checklists_one_line_per_item_with_a_reason():
+    [phase] = [p for p in phases() if p.page == "operations/maintenance.md"]
+    assert phase.name == "maintenance"  # playbook run maintenance
+    assert phase.title == "Operations: vacuum, bloat, rebuilds, partitions, Redis"
+    assert phase.checklists == [
+        "Checklist: vacuum and freezing",
+        "Checklist: bloat and rebuilds",
+        "Checklist: time partitions",
+        "Checklist: Redis persistence and eviction",
+    ]
+    lines = PAGE.read_text().splitlines()
+    for item in phase.items:
+        assert item.action and item.why, item
+        assert lines[item.line - 1] == f"- [ ] {item.text}"  # the whole item is one line
+
+
+# --- Redis: persistence and eviction -------------------------------------------------------------
+
+
+class OwnRedis:
+    """A Redis server of a test's own: the engines module's configuration plus the page's lines,
+    in a temp dir that survives a SIGKILL and a restart; stopped and removed by close()."""
+
+    def __init__(self, *confs: str) -> None:
+        self.user = service_user("redis")
+        self.work = make_workdir("redis-ops", self.user)
+        port, password = free_port(), new_password()
+        extra = "".join((REDIS_CONF / c).read_text() for c in confs)
+        write_private(
+            self.work / "redis.conf", _config(port, str(self.work), password) + extra, self.user
+        )
+        self.server = Server("redis", "127.0.0.1", port, password=password)
+        self.proc: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        binary = _local._which("redis-server")
+        argv = [str(binary), str(self.work / "redis.conf")]
+        self.proc = spawn(argv, self.user, self.work, self.work / "redis.log", signal.SIGKILL)
+        wait_until(lambda: ready(self.server), self.proc, self.work / "redis.log", WAIT)
+
+    def client(self) -> Any:
+        return connect(self.server)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final save."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(WAIT)
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc, signal.SIGKILL)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+@pytest.fixture
+def own_redis(request: pytest.FixtureRequest) -> Iterator[Callable[..., OwnRedis]]:
+    if _local._which("redis-server") is None:
+        unavailable(request.config, "redis", "redis-server not on PATH")
+    started: list[OwnRedis] = []
+
+    def make(*confs: str) -> OwnRedis:
+        started.append(OwnRedis(*confs))
+        return started[-1]
+
+    try:
+        yield make
+    finally:
+        for r in started:
+            r.close()
+
+
+def files(work: Path) -> set[str]:
+    return {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
+
+
+def test_rdb_loses_what_was_written_after_the_last_snapshot(own_redis):
+    r = own_redis("rdb.conf")
+    c = r.client()
+    c.mset({f"saved:{i}": i for i in range(1000)})
+    assert c.info("persistence")["rdb_changes_since_last_save"] == 1000
+    assert c.bgsave()
+    wait_for(
+        lambda: (
+            (p := c.info("persistence"))["rdb_bgsave_in_progress"] == 0
+            and p["rdb_changes_since_last_save"] == 0
+        ),
+        "BGSAVE finishes",
+    )
+    assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
+    assert "dump.rdb" in files(r.work)
+    c.mset({f"unsaved:{i}": i for i in range(1000)})  # acknowledged, after the snapshot
+    assert c.dbsize() == 2000
+    c.close()
+    r.kill()
+    r.start()
+    c = r.client()
+    assert c.dbsize() == 1000
+    assert c.exists(*(f"saved:{i}" for i in range(1000))) == 1000
+    assert c.exists(*(f"unsaved:{i}" for i in range(1000))) == 0
+    c.close()
+
+
+@pytest.mark.parametrize("conf", ["aof-always.conf", "aof-everysec.conf"])
+def test_aof_keeps_every_acknowledged_write_across_sigkill(own_redis, conf):
+    r = own_redis(conf)
+    c = r.client()
+    policy = c.config_get("appendfsync")["appendfsync"]
+    assert policy == conf.removeprefix("aof-").removesuffix(".conf")
+    acknowledged = 0
+    for i in range(200):  # one command, one reply at a time: each reply is an acknowledgement
+        c.set(f"k:{i}", i)
+        c.incr("counter")
+        acknowledged += 1
+    c.close()
+    r.kill()  # right after the last reply, no save, no shutdown
+    assert any(name.startswith("appendonlydir/") for name in files(r.work))
+    assert "dump.rdb" not in files(r.work)
+    r.start()
+    c = r.client()
+    assert int(c.get("counter")) == acknowledged
+    assert c.exists(*(f"k:{i}" for i in range(200))) == 200
+    c.close()
+
+
+VALUE = "v" * 1000
+
+
+def fill(c: Any, prefix: str, n: int, ttl: int | None = None) -> None:
+    pipe = c.pipeline(transaction=False)
+    for i in range(n):
+        pipe.set(f"{prefix}:{i}", VALUE, ex=ttl)
+    pipe.execute()
+
+
+def test_noeviction_refuses_writes_when_full_and_still_serves_reads(own_redis):
+    import redis
+
+    c = own_redis("noeviction.conf").client()
+    assert c.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
+    with pytest.raises(
+        redis.exceptions.OutOfMemoryError, match="command not allowed when used memory"
+    ):
+        for i in range(20_000):  # 20 MB of values into a 4 MB Redis
+            c.set(f"k:{i}", VALUE)
+    stored = c.dbsize()
+    assert 1000 < stored < 4000
+    assert c.get("k:0") == VALUE  # reads still work
+    assert c.info("stats")["evicted_keys"] == 0
+    c.delete(*(f"k:{i}" for i in range(200)))  # deleting frees memory: writes fit again
+    c.set("k:again", VALUE)
+    c.close()
+
+
+def test_allkeys_lru_evicts_and_accepts_every_write(own_redis):
+    c = own_redis("allkeys-lru.conf").client()
+    for batch in range(10):  # 10,000 writes of 1 kB into 4 MB: every one accepted
+        fill(c, f"b{batch}", 1000)
+    assert c.info("stats")["evicted_keys"] > 5000
+    assert c.dbsize() < 4000
+    # approximately least recently used: most of the oldest batch went, most of the newest stayed
+    oldest = c.exists(*(f"b0:{i}" for i in range(1000)))
+    newest = c.exists(*(f"b9:{i}" for i in range(1000)))
+    assert oldest < 500 < newest and newest > 3 * oldest
+    c.close()
+
+
+def test_volatile_lru_evicts_only_keys_with_a_ttl(own_redis):
+    import redis
+
+    c = own_redis("volatile-lru.conf").client()
+    fill(c, "session", 1000)  # no TTL: never evicted under volatile-lru
+    for batch in range(5):
+        fill(c, f"cache{batch}", 1000, ttl=3600)
+    assert c.info("stats")["evicted_keys"] > 1000
+    assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
+    # Once only keys without a TTL are left to take space, a full Redis refuses writes.
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        for i in range(10_000):
+            c.set(f"more:{i}", VALUE)
+    assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
+    c.close()
+
+
+def test_redis_configuration_snippets_exist():
+    # Read by OwnRedis above; named here so that the census finds every file a test reads.
+    names = {
+        "redis/operations/rdb.conf",
+        "redis/operations/aof-always.conf",
+        "redis/operations/aof-everysec.conf",
+        "redis/operations/noeviction.conf",
+        "redis/operations/allkeys-lru.conf",
+        "redis/operations/volatile-lru.conf",
+    }
+    assert {p.relative_to(paths.SNIPPETS).as_posix() for p in REDIS_CONF.glob("*.conf")} == names
