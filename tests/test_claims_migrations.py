@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -22,6 +21,15 @@ import pytest
 
 from playbooks import paths
 from playbooks.checklist import phases
+from playbooks.lint.observe import (
+    blocked,
+    connect_like,
+    debug_messages,
+    filenodes,
+    mode_name,
+    table_locks,
+    wait_until_waiting,
+)
 from playbooks.replay import run_python, scalar, statements
 from playbooks.sql import run_script, snippet
 
@@ -60,16 +68,6 @@ HOLD = [
     "UPDATE accounts SET email = email WHERE id = 9999",
     "UPDATE payments SET amount = amount WHERE id = 9999",
 ]
-STRENGTH = [
-    "AccessShareLock",
-    "RowShareLock",
-    "RowExclusiveLock",
-    "ShareUpdateExclusiveLock",
-    "ShareLock",
-    "ShareRowExclusiveLock",
-    "ExclusiveLock",
-    "AccessExclusiveLock",
-]
 PROBE_TIMEOUT = "50ms"  # lock_timeout counts only lock waits: an unblocked probe never hits it
 
 
@@ -79,54 +77,7 @@ def one_line(sql: str) -> str:
     return re.sub(r"\s+", " ", sql).strip().rstrip(";").replace("( ", "(").replace(" )", ")")
 
 
-def mode_name(mode: str) -> str:
-    """AccessExclusiveLock → ACCESS EXCLUSIVE, as the PostgreSQL manual names the modes."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", mode.removesuffix("Lock")).upper()
-
-
 # --- the lock table -----------------------------------------------------------------------------
-
-
-def filenodes(conn: Any) -> dict[str, int]:
-    rows = conn.execute(
-        "SELECT relname, pg_relation_filenode(oid) FROM pg_class "
-        "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
-    )
-    return dict(rows.fetchall())
-
-
-def table_locks(observer: Any, pid: int) -> dict[str, str]:
-    """The strongest lock `pid` holds on each table of the public schema."""
-    rows = observer.execute(
-        "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-        "WHERE l.pid = %s AND l.granted AND c.relkind = 'r' "
-        "AND c.relnamespace = 'public'::regnamespace "
-        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        (pid,),
-    ).fetchall()
-    strongest: dict[str, str] = {}
-    for rel, mode in rows:
-        if STRENGTH.index(mode) > STRENGTH.index(strongest.get(rel, STRENGTH[0])):
-            strongest[rel] = mode
-        strongest.setdefault(rel, mode)
-    return strongest
-
-
-def blocked(probe: Any, sql: str) -> bool:
-    try:
-        probe.execute(sql)
-        return False
-    except psycopg.errors.LockNotAvailable:
-        return True
-
-
-def wait_until_waiting(observer: Any, pid: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if scalar(observer, "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", (pid,)):
-            return
-        time.sleep(0.01)
-    raise AssertionError("the concurrent statement never waited for the open transaction")
 
 
 def yes(flag: bool) -> str:
@@ -137,8 +88,7 @@ def observe(new_pg_db: Any, path: str) -> list[dict[str, str]]:
     """Run the pattern's statements one by one; for each, what the lock table shows."""
     a = new_pg_db("none")
     run_script(a, snippet(S + "setup.sql"))
-    dsn = a.info.dsn
-    b, c, d, holder = (psycopg.connect(dsn, autocommit=True) for _ in range(4))
+    b, c, d, holder = (connect_like(a) for _ in range(4))
     for probe in (c, d):
         probe.execute(f"SET lock_timeout = '{PROBE_TIMEOUT}'")
     pid = a.info.backend_pid
@@ -234,23 +184,6 @@ def test_lock_table_row_is_what_postgres_does(new_pg_db, pattern, path):
 # --- SET NOT NULL: the scan the CHECK route avoids ----------------------------------------------
 
 
-def debug_messages(conn: Any, sql_list: list[str]) -> list[str]:
-    messages: list[str] = []
-
-    def collect(diag: Any) -> None:
-        messages.append(diag.message_primary or "")
-
-    conn.add_notice_handler(collect)
-    conn.execute("SET client_min_messages = debug1")
-    try:
-        for sql in sql_list:
-            conn.execute(sql)
-    finally:
-        conn.execute("RESET client_min_messages")
-        conn.remove_notice_handler(collect)
-    return messages
-
-
 def test_set_not_null_scans_under_access_exclusive_unless_a_valid_check_proves_it(new_pg_db):
     direct = new_pg_db("none")
     run_script(direct, snippet(S + "setup.sql"))
@@ -325,7 +258,7 @@ def test_the_rewrite_and_verify_scans_are_what_postgres_reports(new_pg_db):
 def test_plain_reindex_blocks_reads_through_the_index_lock(new_pg_db):
     a = new_pg_db("none")
     run_script(a, snippet(S + "setup.sql"))
-    with psycopg.connect(a.info.dsn, autocommit=True) as b:
+    with connect_like(a) as b:
         a.execute("BEGIN")
         a.execute(statements(S + "reindex.sql")[0])
         held = dict(

@@ -9,7 +9,6 @@ volumes are compared as ratios measured in the same database; nothing here is ti
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from decimal import Decimal
@@ -53,53 +52,6 @@ def wait_until_blocked(watcher: Any, pid: int) -> None:
             return
         time.sleep(0.01)
     pytest.fail(f"backend {pid} never waited for a lock")
-
-
-@pytest.fixture(scope="module")
-def shared_dbs(pg_databases):
-    """One database per data level for the whole module, created on first use."""
-    from playbooks.engines.readiness import connect
-
-    opened: dict[str, tuple[str, Any]] = {}
-
-    def get(data: str) -> Any:
-        if data not in opened:
-            name = pg_databases.create(data)
-            opened[data] = (name, connect(pg_databases.server, name, autocommit=True))
-        return opened[data][1]
-
-    yield get
-    for name, conn in opened.values():
-        conn.close()
-        pg_databases.drop(name)
-
-
-_schemas = itertools.count(1)
-
-
-@pytest.fixture
-def scratch(shared_dbs):
-    """`scratch(data)` → a connection whose objects go to a schema of their own, dropped after.
-
-    For examples on small tables of their own (data=none, or the empty sample schema): a
-    schema costs a millisecond where a fresh database costs a clone.
-    """
-    made: list[tuple[Any, str]] = []
-
-    def make(data: str = "none") -> Any:
-        conn = shared_dbs(data)
-        schema = f"scratch_{next(_schemas)}"
-        conn.execute(f"CREATE SCHEMA {schema}")
-        conn.execute(f"SET search_path = {schema}, public")
-        made.append((conn, schema))
-        return conn
-
-    yield make
-    for conn, schema in made:
-        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            conn.execute("ROLLBACK")
-        conn.execute("SET search_path = public")
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 # --- the ER process --------------------------------------------------------------------------
@@ -191,10 +143,21 @@ def test_set_null_keeps_the_customer_and_its_orders(new_pg_db):
     assert scalar(conn, "SELECT count(*) FROM users WHERE id = 1") == 0
 
 
+def restrict_error(conn: Any) -> type[psycopg.Error]:
+    """The error a RESTRICT key raises: its own SQLSTATE (23001) from PostgreSQL 18 on, the
+    foreign-key violation (23503) of any foreign key on 15 and 17."""
+    if conn.info.server_version // 10000 >= 18:
+        assert psycopg.errors.RestrictViolation.sqlstate == "23001"
+        return psycopg.errors.RestrictViolation
+    assert conn.info.server_version // 10000 in (15, 17)
+    assert psycopg.errors.ForeignKeyViolation.sqlstate == "23503"
+    return psycopg.errors.ForeignKeyViolation
+
+
 def test_restrict_refuses_to_delete_a_customer_with_orders(new_pg_db):
     conn = new_pg_db("sample")
     assert scalar(conn, "SELECT count(*) FROM orders WHERE customer_id = 1261") == 0
-    done = replay_until_error(conn, "fk-restrict.sql", psycopg.errors.ForeignKeyViolation)
+    done = replay_until_error(conn, "fk-restrict.sql", restrict_error(conn))
     assert scalar(conn, "SELECT count(*) FROM customers WHERE id = 1261") == 0  # it went
     orders = done.selected()[0][0][0]
     assert orders == 15
@@ -229,7 +192,7 @@ def test_set_null_on_a_not_null_column_fails_only_at_delete(scratch):
 
 def test_deferred_no_action_checks_at_commit_restrict_at_once(scratch):
     conn = scratch("none")
-    done = replay_until_error(conn, "fk-no-action.sql", psycopg.errors.ForeignKeyViolation)
+    done = replay_until_error(conn, "fk-no-action.sql", restrict_error(conn))
     assert done.selected()[0] == [(1, "European Union")]
     conn.execute("ROLLBACK")
     # the RESTRICT key was declared deferrable too: the check still came at the DELETE
@@ -254,7 +217,7 @@ def test_no_action_checks_at_the_end_of_the_statement_restrict_at_once(scratch):
         "INSERT INTO regions SELECT code, 'renamed' FROM d"
     )
     conn.execute(replace, ("EU",))  # NO ACTION: by the end of the statement the key exists again
-    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+    with pytest.raises(restrict_error(conn)):
         conn.execute(replace, ("US",))  # RESTRICT: refused at the delete
 
 
@@ -528,9 +491,9 @@ def test_generated_column_is_row_local(new_pg_db):
 
 def test_brief_template_trigger_and_uuid_key_do_not_run(scratch):
     conn = scratch("schema")
-    replay_until_error(conn, "template-brief-trigger.sql", psycopg.errors.UndefinedFunction)
+    replay_until_error(conn, "template-undefined-trigger.sql", psycopg.errors.UndefinedFunction)
     conn = scratch("schema")
-    replay_until_error(conn, "template-brief-uuid-fk.sql", psycopg.errors.DatatypeMismatch)
+    replay_until_error(conn, "template-uuid-fk.sql", psycopg.errors.DatatypeMismatch)
     assert (
         scalar(
             conn,
@@ -605,7 +568,7 @@ def test_soft_delete_partial_index_serves_the_live_row_query(new_pg_db):
 
 def test_brief_soft_delete_index_adds_nothing(new_pg_db):
     conn = new_pg_db("sample")
-    listing, by_key = replay(conn, "soft-delete-brief-index.sql").plans
+    listing, by_key = replay(conn, "soft-delete-key-index.sql").plans
     assert node_types(listing) == ["Seq Scan"]
     assert index_names(by_key) == {"idx_users_not_deleted"}
     live = scalar(conn, "SELECT avg((deleted_at IS NULL)::int) FROM users")
@@ -617,7 +580,7 @@ def test_brief_soft_delete_index_adds_nothing(new_pg_db):
     ).fetchone()
     assert pages and 0.97 < entries < 0.99
     conn.execute("DROP INDEX idx_users_not_deleted")
-    query = statements("soft-delete-brief-index.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) ")
+    query = statements("soft-delete-key-index.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) ")
     assert index_names(explain(conn, query)) == {"users_pkey"}
 
 
@@ -778,11 +741,20 @@ def test_both_hierarchy_snippets_print_the_same_tree(new_pg_db):
     assert "categories_path_idx" in index_names(explain(conn, query))
 
 
-def test_ltree_labels_refuse_hyphens(scratch):
+def test_ltree_labels_refuse_hyphens_on_15_only(scratch):
     conn = scratch("none")
-    replay_until_error(conn, "ltree-label.sql", psycopg.errors.SyntaxError)
-    with pytest.raises(psycopg.errors.SyntaxError):
-        conn.execute("SELECT text2ltree('25.34.T-Shirts')")
+    if conn.info.server_version // 10000 >= 17:
+        (path,) = replay(conn, "ltree-label.sql").results[-1][1][0]
+        assert path.count("-") == 8 and path.count(".") == 1
+        assert scalar(conn, "SELECT text2ltree('25.34.T-Shirts')::text") == "25.34.T-Shirts"
+    else:
+        replay_until_error(conn, "ltree-label.sql", psycopg.errors.SyntaxError)
+        with pytest.raises(psycopg.errors.SyntaxError):
+            conn.execute("SELECT text2ltree('25.34.T-Shirts')")
+    # A space and other punctuation are refused on every version.
+    for label in ("T Shirts", "T&Shirts", "T.Shirts!"):
+        with pytest.raises(psycopg.errors.SyntaxError):
+            conn.execute(f"SELECT text2ltree('25.34.{label}')")
     assert scalar(conn, "SELECT text2ltree('25.34.36')::text") == "25.34.36"
 
 
@@ -886,10 +858,46 @@ def test_gen_random_uuid_index_is_as_large_as_md5_keys(pk_evidence):
     assert 0.8 < ratio < 1.1
 
 
-def test_postgres_15_has_no_time_ordered_uuid_generator(pk_evidence):
+def test_only_postgres_18_has_a_time_ordered_uuid_generator(pk_evidence):
     conn, _ = pk_evidence
-    assert scalar(conn, "SHOW server_version_num").startswith("15")
-    assert (
-        scalar(conn, "SELECT count(*) FROM pg_proc WHERE proname IN ('uuidv7', 'uuid_generate_v7')")
-        == 0
+    found = "SELECT count(*) FROM pg_proc WHERE proname IN ('uuidv7', 'uuid_generate_v7')"
+    if conn.info.server_version // 10000 >= 18:
+        assert scalar(conn, found) >= 1
+        assert scalar(conn, "SELECT uuid_extract_version(uuidv7())") == 7
+    else:
+        assert conn.info.server_version // 10000 in (15, 17)
+        assert scalar(conn, found) == 0
+
+
+def test_an_exclusion_constraint_takes_any_index_method_that_has_the_operator(scratch):
+    """Not GiST only: hash and B-tree serve `=` (a UNIQUE by another name); BRIN cannot."""
+    conn = scratch("none")
+    conn.execute("CREATE TABLE codes (code text, EXCLUDE USING hash (code WITH =))")
+    conn.execute("INSERT INTO codes VALUES ('a')")
+    with pytest.raises(psycopg.errors.ExclusionViolation):
+        conn.execute("INSERT INTO codes VALUES ('a')")
+    conn.execute("CREATE TABLE slots (n int, EXCLUDE USING btree (n WITH =))")
+    conn.execute("CREATE TABLE spans (r int4range, EXCLUDE USING gist (r WITH &&))")
+    conn.execute("INSERT INTO spans VALUES ('[1,5)')")
+    with pytest.raises(psycopg.errors.ExclusionViolation):
+        conn.execute("INSERT INTO spans VALUES ('[4,9)')")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="does not support exclusion"):
+        conn.execute("CREATE TABLE days (d date, EXCLUDE USING brin (d WITH =))")
+
+
+def test_adding_a_check_holds_access_exclusive_and_not_valid_then_validate_does_not(scratch):
+    conn = scratch("none")
+    conn.execute("CREATE TABLE spans (a int, b int)")
+    conn.execute("INSERT INTO spans SELECT n, n + 1 FROM generate_series(1, 1000) AS n")
+    held = (
+        "SELECT mode FROM pg_locks WHERE relation = 'spans'::regclass "
+        "AND pid = pg_backend_pid() ORDER BY mode"
     )
+    with conn.transaction():
+        conn.execute("ALTER TABLE spans ADD CONSTRAINT a_before_b CHECK (a < b)")
+        assert ("AccessExclusiveLock",) in conn.execute(held).fetchall()
+    conn.execute("ALTER TABLE spans DROP CONSTRAINT a_before_b")
+    conn.execute("ALTER TABLE spans ADD CONSTRAINT a_before_b CHECK (a < b) NOT VALID")
+    with conn.transaction():
+        conn.execute("ALTER TABLE spans VALIDATE CONSTRAINT a_before_b")
+        assert conn.execute(held).fetchall() == [("ShareUpdateExclusiveLock",)]

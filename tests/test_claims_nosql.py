@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from playbooks.paths import SNIPPETS
 from playbooks.replay import run_python
 from playbooks.sql import snippet, split_statements
 
@@ -84,12 +85,12 @@ def test_the_briefs_limiter_leaves_an_immortal_key_when_the_process_dies_between
 ):
     ns = run_python(P + "rate_limit.py", redis_client=redis_client)
     with pytest.raises(ProcessDied):
-        ns["is_rate_limited_brief"](DiesAfterIncr(redis_client), "u9", T0)
+        ns["is_rate_limited_two_calls"](DiesAfterIncr(redis_client), "u9", T0)
     key = f"rate:u9:{int(T0 // WINDOW)}"
     assert redis_client.get(key) == "1"
     assert redis_client.ttl(key) == -1  # no expiry: the key is never removed
     # Worse, every later request of that window sees count > 1 and never sets it either.
-    ns["is_rate_limited_brief"](redis_client, "u9", T0)
+    ns["is_rate_limited_two_calls"](redis_client, "u9", T0)
     assert redis_client.ttl(key) == -1
 
 
@@ -201,12 +202,12 @@ def test_the_sliding_window_needs_a_member_per_request(redis_client):
 def test_the_briefs_release_deletes_the_next_holders_lock(redis_client):
     ns = run_python(P + "lock.py", redis_client=redis_client)
     r = redis_client
-    assert ns["acquire_lock_brief"](r, "job")  # worker A
+    assert ns["acquire_lock_same_value"](r, "job")  # worker A
     forget(r, "lock:job")  # A is slow; its lock expires
-    assert ns["acquire_lock_brief"](r, "job")  # worker B takes it
-    ns["release_lock_brief"](r, "job")  # A finishes and "releases"
+    assert ns["acquire_lock_same_value"](r, "job")  # worker B takes it
+    ns["release_lock_same_value"](r, "job")  # A finishes and "releases"
     assert r.exists("lock:job") == 0  # B's lock is gone: a third worker can enter beside B
-    assert ns["acquire_lock_brief"](r, "job")
+    assert ns["acquire_lock_same_value"](r, "job")
 
 
 def test_an_expired_holder_cannot_release_or_extend_the_new_holders_lock(redis_client):
@@ -294,7 +295,7 @@ def test_kuzu_needs_its_schema_before_any_data(kuzu_conn):
 
 
 def test_the_briefs_friends_of_friends_includes_direct_friends(graph):
-    [query] = cypher(section(K, "fof-brief"))
+    [query] = cypher(section(K, "fof-every-hop"))
     names = {row[0] for row in kuzu_rows(graph, query)}
     assert names == {"Bob", "Carol", "Dave", "Erin"}
     direct = {
@@ -347,7 +348,7 @@ def test_a_name_filter_drops_a_namesake_the_id_filter_keeps(graph):
     graph.execute(
         "MATCH (a:Person {id: 4}), (b:Person {id: 7}) CREATE (a)-[:FRIENDS_WITH {since: 2025}]->(b)"
     )
-    [brief] = cypher(section(K, "fof-brief"))
+    [brief] = cypher(section(K, "fof-every-hop"))
     [fof] = cypher(section(K, "fof"))
     assert "Alice" not in {r[0] for r in kuzu_rows(graph, brief)}
     assert ("Alice", 1) not in kuzu_rows(graph, fof)  # Dave's friend is three hops away …
@@ -375,12 +376,18 @@ def test_a_float_is_not_exactly_29_99():
     from decimal import Decimal
 
     assert Decimal(29.99) != Decimal("29.99")
-    assert 2999 * 2 + 4999 == 10997
+    # the order document of the page's snippet: its total is its lines' sum, in integer cents
+    source = (SNIPPETS / "python" / "documents" / "orders.py").read_text()
+    order = source[: source.index('"total_cents"') + 40]
+    lines = re.findall(r'"quantity": (\d+), "price_cents": (\d+)', order)
+    total = re.search(r'"total_cents": (\d+)', order)
+    assert lines and total
+    assert sum(int(q) * int(p) for q, p in lines) == int(total[1])
 
 
 def test_the_neo4j_version_is_the_kuzu_version_without_ddl():
     # The queries are the same text on both engines; only the schema section differs.
-    for name in ("data", "fof-brief", "fof", "recommend"):
+    for name in ("data", "fof-every-hop", "fof", "recommend"):
         assert section(N, name) == section(K, name)
 
 
@@ -394,7 +401,7 @@ def test_the_same_answers_on_neo4j(neo4j_session):
             neo4j_session.run(statement).consume()
     [fof] = cypher(section(N, "fof"))
     [recommend] = cypher(section(N, "recommend"))
-    [brief] = cypher(section(N, "fof-brief"))
+    [brief] = cypher(section(N, "fof-every-hop"))
     assert neo4j_rows(neo4j_session, fof) == FOF
     assert neo4j_rows(neo4j_session, recommend) == RECOMMENDED
     assert {r[0] for r in neo4j_rows(neo4j_session, brief)} == {"Bob", "Carol", "Dave", "Erin"}

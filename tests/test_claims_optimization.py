@@ -13,6 +13,7 @@ in the same database in the same run, with a generous threshold.
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from typing import Any
@@ -83,7 +84,10 @@ def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
     assert scan["Plan Rows"] == 10
     # the inner index scan ran once per order; its rows are per loop, rounded
     assert lines["Actual Loops"] == scan["Actual Rows"] == 11
-    assert lines["Actual Rows"] == 3
+    if conn.info.server_version // 10000 >= 18:  # two decimals, and the index searches
+        assert lines["Actual Rows"] == 2.82 and lines["Index Searches"] == 11
+    else:  # rounded to a whole row
+        assert lines["Actual Rows"] == 3 and "Index Searches" not in lines
     total_lines = scalar(
         conn,
         "SELECT count(*) FROM order_items i JOIN orders o ON o.id = i.order_id "
@@ -216,7 +220,7 @@ def test_stale_statistics_misestimate_until_analyze(new_pg_db):
 
 def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
     conn = new_pg_db("sample")
-    star, listed = replay(conn, S + "covering-brief.sql").plans
+    star, listed = replay(conn, S + "covering-without-id.sql").plans
     for plan in (star, listed):
         assert "Index Only Scan" not in node_types(plan)
         assert node(plan, "Bitmap Heap Scan")["Exact Heap Blocks"] == 11
@@ -245,7 +249,10 @@ def test_the_generated_column_rewrites_the_table_and_serves_only_its_own_name(ne
     [(rewritten, before, after)] = done.rows("rewritten")[0]
     assert rewritten is True
     kb = [int(v.removesuffix(" kB")) for v in (before, after)]
-    assert 1.2 < kb[1] / kb[0] < 1.5  # "about a third larger"
+    if conn.info.server_version // 10000 >= 17:
+        assert 2.2 < kb[1] / kb[0] < 2.8  # "about two and a half times its size on 17 and 18"
+    else:
+        assert 1.2 < kb[1] / kb[0] < 1.5  # "by about a third on PostgreSQL 15"
     by_expression, by_column = done.plans
     assert node_types(by_expression) == ["Seq Scan"]
     assert index_names(by_column) == {"users_email_normalized_idx"}
@@ -272,7 +279,10 @@ def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
     assert lacking == 385
     not_in, not_exists = done.plans
     assert node_types(not_in) == ["Seq Scan", "Seq Scan"]
-    assert "hashed SubPlan" in not_in["Filter"]
+    if conn.info.server_version // 10000 >= 17:
+        assert not_in["Filter"] == "(NOT (ANY (id = (hashed SubPlan 1).col1)))"
+    else:
+        assert not_in["Filter"] == "(NOT (hashed SubPlan 1))"
     assert not_exists["Node Type"] == "Hash Join" and not_exists["Join Type"] == "Anti"
 
 
@@ -280,9 +290,17 @@ def test_not_in_rescans_its_subquery_per_row_when_it_does_not_fit_work_mem(new_p
     conn = new_pg_db("sample")
     not_in, not_exists = replay(conn, S + "not-in-work-mem.sql").plans
     scan = node(not_in, "Seq Scan", "customers")
-    assert scan["Filter"] == "(NOT (SubPlan 1))"  # not hashed
     assert "Materialize" in node_types(not_in)
-    assert node(not_exists, "Hash Join")["Join Type"] == "Anti"
+    anti = node(not_exists, "Hash Join")
+    if conn.info.server_version // 10000 >= 17:
+        assert scan["Filter"] == "(NOT (ANY (id = (SubPlan 1).col1)))"  # not hashed
+        # the anti-join the other way round: the smaller customers are hashed
+        assert anti["Join Type"] == "Right Anti"
+        assert node(anti["Plans"][1], "Seq Scan")["Relation Name"] == "customers"
+    else:
+        assert scan["Filter"] == "(NOT (SubPlan 1))"  # not hashed
+        assert anti["Join Type"] == "Anti"
+        assert node(anti["Plans"][1], "Seq Scan")["Relation Name"] == "orders"
     # "scanned again for every outer row": the subplan runs once per customer it checks
     plan = conn.execute(
         "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM "
@@ -307,7 +325,8 @@ def test_keyset_reads_one_page_where_offset_reads_ten_thousand_rows(new_pg_db):
     offset_scan, keyset_scan = (node(p, "Index Scan", "orders") for p in (offset_plan, keyset_plan))
     assert offset_scan["Index Name"] == keyset_scan["Index Name"] == "orders_created_at_id_idx"
     assert (offset_scan["Actual Rows"], keyset_scan["Actual Rows"]) == (10020, 20)
-    assert pages(offset_plan) == 179 and pages(keyset_plan) == 3
+    assert pages(keyset_plan) == 3
+    assert pages(offset_plan) == (141 if conn.info.server_version // 10000 >= 18 else 179)
     # the same 20 rows, and the boundary row shown on the page is the last of page 500
     offset_q = statements(S + "pagination-offset.sql")[-1].split(")", 1)[1]
     keyset_q = statements(S + "pagination-keyset.sql")[-1].split(")", 1)[1]
@@ -331,13 +350,13 @@ def test_keyset_without_a_tie_breaker_skips_rows_that_share_the_boundary(new_pg_
         "SELECT id FROM orders WHERE created_at < %s ORDER BY created_at DESC LIMIT 20",
         [last_at],
     ).fetchall()
+    # the page's keyset query, from the boundary row planted above instead of page 500's
+    keyset_q = statements(S + "pagination-keyset.sql")[-1].split(")", 1)[1]
     ours = conn.execute(
-        "SELECT id FROM orders WHERE (created_at, id) < (%s, %s) "
-        "ORDER BY created_at DESC, id DESC LIMIT 20",
-        [last_at, last_id],
+        re.sub(r"\('[^']*', \d+\)", "(%s, %s)", keyset_q), [last_at, last_id]
     ).fetchall()
     seen_brief = {i for i, _ in first} | {i for (i,) in brief}
-    seen_ours = {i for i, _ in first} | {i for (i,) in ours}
+    seen_ours = {i for i, _ in first} | {r[0] for r in ours}
     tied = {i for (i,) in conn.execute("SELECT id FROM orders WHERE created_at = '2030-01-01'")}
     assert len(tied - seen_brief) == 10  # the brief's second page skips the other 10
     assert tied <= seen_ours

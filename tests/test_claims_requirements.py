@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import psycopg
@@ -69,10 +70,21 @@ def test_bytes_per_order_and_the_yearly_volume(new_pg_db):
     )
     (_, orders, bytes_per_order) = sizes[0]
     assert orders == 20000 and bytes_per_order == 410
-    # "2,000 orders a day … about 300 MB a year before those indexes"
-    assert 280e6 < 2000 * 365 * bytes_per_order < 320e6
-    # "fit in memory for years": ten years of it is under the 8 GB of a small server
-    assert 10 * 2000 * 365 * bytes_per_order < 8 * 2**30
+    # The page's sentence, with its numbers: "At the shop's planned 2,000 orders a day, 730,000
+    # orders a year come to about 300 MB a year … ten years … in the memory of a server with 8 GB"
+    text = " ".join((paths.DOCS / "phases" / "requirements.md").read_text().split())
+    m = re.search(
+        r"planned ([\d,]+) orders a day, ([\d,]+) orders a year come to about (\d+) MB a year "
+        r"before those indexes: (\w+) years of orders would still fit in the memory of a "
+        r"server with (\d+) GB",
+        text,
+    )
+    assert m, "the sizing sentence is no longer on the page"
+    per_day, per_year, mb, years, gb = m.groups()
+    per_day, per_year = int(per_day.replace(",", "")), int(per_year.replace(",", ""))
+    assert per_year == per_day * 365
+    assert round(per_year * int(bytes_per_order) / 1e6, -2) == int(mb)  # "about", to 100 MB
+    assert {"ten": 10}[years] * per_year * bytes_per_order < int(gb) * 2**30
     last, previous, percent = growth[0]
     assert percent == 40 and last > previous
 

@@ -31,12 +31,12 @@ MATCH (u:Person {id: b.p}), (x:Product {id: b.i})
 CREATE (u)-[:PURCHASED]->(x);
 // --8<-- [end:data]
 
-// --8<-- [start:fof-brief]
-// The original brief's query: every node two FRIENDS_WITH hops away, except Alice.
+// --8<-- [start:fof-every-hop]
+// The usual first attempt: every node two FRIENDS_WITH hops away, except Alice.
 MATCH (alice:Person {name: 'Alice'})-[:FRIENDS_WITH*2]-(fof)
 WHERE fof.name <> 'Alice'
 RETURN DISTINCT fof.name;
-// --8<-- [end:fof-brief]
+// --8<-- [end:fof-every-hop]
 
 // --8<-- [start:fof]
 // People Alice may know: friends of her friends who are neither Alice nor already her friends,

@@ -1,5 +1,5 @@
 -- example: data=sample
--- The order the original brief recommends: equality, range, sort.
+-- The order common advice recommends: equality, range, sort.
 CREATE INDEX orders_status_created_at_total_idx ON orders (status, created_at, total);
 ANALYZE orders;
 -- Within status = 'pending' the entries are ordered by created_at, not by total:

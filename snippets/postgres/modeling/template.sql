@@ -1,5 +1,5 @@
 -- example: data=schema
--- The trigger function the brief's template calls but never defines.
+-- The trigger function a common table template calls but never defines.
 CREATE FUNCTION update_updated_at_column() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -91,6 +91,10 @@ DECLARE
     add_fks    text[];
     ddl        text;
     leaf_ids   bigint[];
+    -- With SET dbarch.progress = on, a NOTICE after each table tells a waiting user how
+    -- far the load has come (playbook sandbox prints them).
+    progress   constant boolean := current_setting('dbarch.progress', true) = 'on';
+    step_start timestamptz := clock_timestamp();
 BEGIN
     IF n_orders IS NULL OR n_orders < 1 THEN
         RAISE EXCEPTION 'generate_sample_data: n_orders must be at least 1, got %', n_orders;
@@ -142,6 +146,11 @@ BEGIN
           FROM generate_series(1, n_users) AS u) AS s
     ORDER BY u;
     -- --8<-- [end:users]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'users',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:customers]
     -- customers: customer c belongs to user c + (c - 1) / 7, so every 8th user never buys
@@ -170,6 +179,11 @@ BEGIN
     JOIN users AS u ON u.id = c.user_slot
     ORDER BY c.c;
     -- --8<-- [end:customers]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'customers',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:categories]
     -- categories: a fixed three-level tree, listed depth first. Products hang off the
@@ -234,6 +248,11 @@ BEGIN
            (56,   55,     'Databases'),
            (57,   55,     'Programming');
     -- --8<-- [end:categories]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'categories',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     leaf_ids := ARRAY(SELECT c.id FROM categories AS c
                       WHERE NOT EXISTS (SELECT FROM categories AS ch WHERE ch.parent_id = c.id)
@@ -478,6 +497,11 @@ BEGIN
     FROM named
     ORDER BY p;
     -- --8<-- [end:products]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'products',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:orders]
     -- orders and order_items, in one statement so that each order's total is the sum of
@@ -552,6 +576,11 @@ BEGIN
     FROM priced
     ORDER BY order_id, line_no;
     -- --8<-- [end:orders]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'orders and order_items',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:sessions]
     -- sessions: one year of logins, about n/4 of them; most have long expired by the end
@@ -571,6 +600,11 @@ BEGIN
                          sample_hash(k, 36) % 100 AS roll) AS st
     ORDER BY k;
     -- --8<-- [end:sessions]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'sessions',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:stores]
     -- stores: 200 shops in 40 cities, more of them where there are more customers;
@@ -611,6 +645,11 @@ BEGIN
     generate_series(1, c.n_stores) AS s(k)
     ORDER BY 1;
     -- --8<-- [end:stores]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'stores',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     -- --8<-- [start:events]
     -- events: an append-only log, two per order on average, at the same growing pace as
@@ -668,10 +707,19 @@ BEGIN
                                sample_hash(k, 45) % 100 AS dev) AS r) AS e
     ORDER BY k;
     -- --8<-- [end:events]
+    IF progress THEN
+        RAISE NOTICE 'loaded % in % s', 'events',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+        step_start := clock_timestamp();
+    END IF;
 
     FOREACH ddl IN ARRAY coalesce(add_fks, '{}') LOOP
         EXECUTE ddl;
     END LOOP;
+    IF progress THEN
+        RAISE NOTICE 'checked the foreign keys in % s',
+            round(extract(epoch FROM clock_timestamp() - step_start)::numeric, 1);
+    END IF;
 
     -- Later INSERTs without an id must continue after the generated rows.
     FOREACH tbl IN ARRAY sample_tables LOOP

@@ -75,7 +75,7 @@ def backfill(conn, table, key, set_sql, batch_size=1000, throttle_s=0.0, job=Non
 
 # --8<-- [start:use]
 if __name__ == "__example__":
-    # Expand: a new column, nullable, no default: no rewrite, a brief ACCESS EXCLUSIVE lock.
+    # Expand: a new column, nullable, no default: no rewrite, a short ACCESS EXCLUSIVE lock.
     conn.execute("SET lock_timeout = '2s'")
     conn.execute("ALTER TABLE orders ADD COLUMN total_cents bigint")
     batches = backfill(

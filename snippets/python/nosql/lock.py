@@ -4,16 +4,16 @@
 import secrets
 
 
-# --8<-- [start:brief]
-def acquire_lock_brief(r, resource_id, ttl=30):
-    """The original brief's lock: every holder writes the same value "1"."""
+# --8<-- [start:same-value]
+def acquire_lock_same_value(r, resource_id, ttl=30):
+    """The common lock: every holder writes the same value "1"."""
     return r.set(f"lock:{resource_id}", "1", nx=True, ex=ttl)
 
 
-def release_lock_brief(r, resource_id):
+def release_lock_same_value(r, resource_id):
     """…so the only way to release it is a plain DEL — of whoever's lock is there now."""
     r.delete(f"lock:{resource_id}")
-# --8<-- [end:brief]
+# --8<-- [end:same-value]
 
 
 # --8<-- [start:lock]

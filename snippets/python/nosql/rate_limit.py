@@ -1,5 +1,5 @@
 # example: fixtures=redis_client
-"""Rate limiting in Redis: the brief's fixed window, the atomic fix, and a sliding window.
+"""Rate limiting in Redis: a fixed window in two calls, the atomic fix, and a sliding window.
 
 Every function takes the time as `now` (seconds): the tests control the clock, no sleeps.
 """
@@ -7,16 +7,16 @@ Every function takes the time as `now` (seconds): the tests control the clock, n
 import uuid
 
 
-# --8<-- [start:brief]
-def is_rate_limited_brief(r, user_id, now, limit=100, window=60):
-    """The original brief's version: INCR, then EXPIRE in a second round trip."""
+# --8<-- [start:two-calls]
+def is_rate_limited_two_calls(r, user_id, now, limit=100, window=60):
+    """The common version: INCR, then EXPIRE in a second round trip."""
     key = f"rate:{user_id}:{int(now // window)}"
     current = r.incr(key)
     if current == 1:
         # A process that dies here leaves the key without a TTL: it never expires.
         r.expire(key, window)
     return current > limit
-# --8<-- [end:brief]
+# --8<-- [end:two-calls]
 
 
 # --8<-- [start:fixed]

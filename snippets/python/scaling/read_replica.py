@@ -41,7 +41,7 @@ class Database:
 db = Database(primary_url, replica_url)
 db.write("CREATE TABLE carts (user_id bigint PRIMARY KEY, items int NOT NULL)")
 lsn = db.write("INSERT INTO carts VALUES (42, 3)")
-# Read-your-writes: wait (briefly) for the replica to replay the insert.
+# Read-your-writes: wait (a short while) for the replica to replay the insert.
 print(db.read("SELECT items FROM carts WHERE user_id = %s", [42], after_lsn=lsn))
 
 # The replica is read-only: PostgreSQL refuses the write.

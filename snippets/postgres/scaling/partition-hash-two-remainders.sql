@@ -1,5 +1,5 @@
 -- example: data=none error=check_violation
--- The original brief's hash-partitioned sessions: MODULUS 4, but only remainders 0 and 1.
+-- Hash-partitioned sessions as often sketched: MODULUS 4, but only remainders 0 and 1.
 CREATE TABLE sessions (
     id UUID,
     user_id UUID,

@@ -1,5 +1,5 @@
 -- example: data=sample
--- The index the original brief proposes: id is neither a key nor an INCLUDE column.
+-- A covering index as often proposed: id is neither a key nor an INCLUDE column.
 CREATE INDEX idx_orders_customer ON orders (customer_id) INCLUDE (status, total, created_at);
 -- BAD: every column, so every matching row is fetched from the table.
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF)

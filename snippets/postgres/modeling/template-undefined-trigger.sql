@@ -1,5 +1,5 @@
 -- example: data=schema error=undefined_function
--- The brief's audit trigger, on a database without the function it names.
+-- A common template's audit trigger, on a database without the function it names.
 CREATE TABLE suppliers (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     updated_at timestamptz NOT NULL DEFAULT now()

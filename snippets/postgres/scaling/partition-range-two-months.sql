@@ -1,5 +1,5 @@
 -- example: data=none error=check_violation
--- The original brief's range-partitioned events: two monthly partitions, nothing else.
+-- Range-partitioned events as often sketched: two monthly partitions, nothing else.
 CREATE TABLE events (
     id UUID,
     event_type VARCHAR(50),

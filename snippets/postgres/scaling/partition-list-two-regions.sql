@@ -1,5 +1,5 @@
 -- example: data=none error=check_violation
--- The original brief's list-partitioned orders: two of the shop's four regions.
+-- List-partitioned orders as often sketched: two of the shop's four regions.
 CREATE TABLE orders (
     id UUID,
     region VARCHAR(10),

@@ -1,5 +1,5 @@
 -- example: data=schema error=datatype_mismatch
--- The brief's template uses UUID keys and created_by UUID REFERENCES users(id);
+-- A common template uses UUID keys and created_by UUID REFERENCES users(id);
 -- in this schema users.id is a bigint.
 CREATE TABLE suppliers (
     id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,5 +1,5 @@
 -- example: data=sample
--- The brief's soft-delete index, on the key column.
+-- The usual soft-delete index, on the key column.
 ALTER TABLE users ADD COLUMN deleted_at timestamptz;
 CREATE INDEX idx_users_not_deleted ON users (id) WHERE deleted_at IS NULL;
 UPDATE users SET deleted_at = now() WHERE id % 50 = 0;
