@@ -16,15 +16,10 @@ are saved in artifacts/screenshots/.
 from __future__ import annotations
 
 import asyncio
-import functools
-import http.server
-import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +29,16 @@ import pytest
 
 from playbooks.testing import record_engine, unavailable
 
+# One worker builds the site for this module and for tests/test_site.py (conftest.built_site).
+pytestmark = pytest.mark.xdist_group("site")
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHAPTER = "phases/indexing/"  # the chapter that is searched for and photographed
 SEARCH_TERM = "BRIN"  # an index type the chapter has a section on
 TABS_PAGE = "verification/"  # holds two linked content-tab sets: PostgreSQL / MariaDB (/ Redis)
 MAX_PAGE_BYTES = 1_500_000
+NAVIGATION_TIMEOUT_MS = 60_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_FLAGS = [
     "--headless",
@@ -53,21 +52,18 @@ CHROMIUM_FLAGS = [
 COPY_BUTTON = ".highlight button.md-code__button[data-md-type='copy'], .highlight .md-clipboard"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".woff2": "font/woff2",
-        ".json": "application/json",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @dataclass
 class Site:
     url: str
     root: Path
+
+    def pages(self) -> list[str]:
+        """Every page of the built site ("" for the home page)."""
+        return sorted(
+            "" if p.parent == self.root else p.parent.relative_to(self.root).as_posix() + "/"
+            for p in self.root.rglob("index.html")
+            if "assets" not in p.relative_to(self.root).parts
+        )
 
     def chapters(self) -> list[str]:
         """Every phase page of the built site, as a path below the site's root."""
@@ -122,36 +118,15 @@ def chromium(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Site]:
-    """The handbook built with `mkdocs build --strict` for, and served on, a free local port."""
-    root = tmp_path_factory.mktemp("site")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    built = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "NO_MKDOCS_2_WARNING": "1",
-            "DBARCH_SITE_URL": url,
-            # A GitHub repository, as a published build has: Material's script would fetch its
-            # stars and forks from GitHub's API unless docs/overrides/partials/source.html
-            # removes that, and the tests below see every request.
-            "DBARCH_REPO_URL": os.environ.get(
-                "DBARCH_REPO_URL", "https://github.com/example/dbarch"
-            ),
-        },
-        capture_output=True,
-        text=True,
-    )
-    if built.returncode != 0:
-        server.server_close()
-        pytest.fail(f"mkdocs build --strict failed:\n{built.stdout}{built.stderr}", False)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(url, root)
-    server.shutdown()
-    server.server_close()
+def site(built_site: Any, chromium: str) -> Site:
+    """The handbook as `mkdocs build --strict` built it for the local port it is served on
+    (the `built_site` of conftest.py, which the site test checks too)."""
+    if built_site.build.returncode != 0:
+        pytest.fail(
+            f"mkdocs build --strict failed:\n{built_site.build.stdout}{built_site.build.stderr}",
+            False,
+        )
+    return Site(built_site.url, built_site.root)
 
 
 # --- the tour ----------------------------------------------------------------------------------
@@ -166,7 +141,9 @@ async def _visit(browser: Any, site: Site, path: str, action: Action | None, lim
     finished: list[Any] = []
     async with limit:
         context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
+        # Generous: under make test the other xdist worker (and anything else on the machine)
+        # competes for the CPU; a page that loads at all loads in well under a second when idle.
+        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
         context.on("request", lambda r: visit.requests.append(r.url))
         context.on("requestfinished", lambda r: finished.append(r))
         page = await context.new_page()
@@ -215,21 +192,40 @@ async def _tour(executable: str, site: Site, actions: dict[str, Action]) -> dict
     return {v.path: v for v in visits}
 
 
+# Exact terms and the section each must find first (its first section result): typed into the box,
+# each is searched as a prefix ("brin*"), which also matches "bring".
+RANKED_TERMS = {
+    "BRIN": CHAPTER + "#brin",
+    "GIN": CHAPTER + "#gin",
+    "GiST": CHAPTER + "#gist",
+    "HOT": CHAPTER + "#columns-you-update-often",
+}
+
+
 def _home(term: str) -> Action:
     async def photograph_and_search(page: Any, visit: Visit) -> None:
         await page.screenshot(path=SCREENSHOTS / "home.png", full_page=True)
         visit.found["term"] = term
-        await _search(page, visit, term)
+        visit.found["results"] = await _search(page, term)
+        visit.found["ranked"] = {t: await _search(page, t) for t in RANKED_TERMS}
 
     return photograph_and_search
 
 
-async def _search(page: Any, visit: Visit, term: str) -> None:
-    await page.locator("input.md-search__input").click()
+async def _search(page: Any, term: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    await box.click()
+    await box.fill("")
     await page.keyboard.type(term)
     results = page.locator(".md-search-result__item a")
     await results.first.wait_for(state="visible")
-    visit.found["results"] = await results.evaluate_all("links => links.map(a => a.href)")
+    # The list is redrawn as the worker answers each key: wait until it shows this term's results.
+    await page.wait_for_function(
+        "t => [...document.querySelectorAll('.md-search-result__item a')]"
+        ".some(a => a.href.includes('h=' + t.toLowerCase()))",
+        arg=term,
+    )
+    return await results.evaluate_all("links => links.map(a => a.href)")
 
 
 async def _chapter(page: Any, visit: Visit) -> None:
@@ -285,6 +281,15 @@ def test_search_finds_the_chapter_by_a_term_from_it(tour) -> None:
     assert any(urlsplit(h).path.endswith("/" + CHAPTER) for h in results), (term, results)
 
 
+def test_search_ranks_the_section_on_an_exact_term_first(tour) -> None:
+    ranked = tour[""].found["ranked"]
+    for term, expected in RANKED_TERMS.items():
+        sections = [h for h in ranked[term] if "#" in h]
+        first = urlsplit(sections[0]) if sections else None
+        where = f"{first.path.lstrip('/')}#{first.fragment}" if first else None
+        assert where == expected, f"{term}: first section {where}, not {expected}: {ranked[term]}"
+
+
 def test_a_content_tab_switches_and_the_linked_tabs_follow(tour) -> None:
     found = tour[TABS_PAGE].found
     assert "failure" not in found, found["failure"]
@@ -315,3 +320,198 @@ def test_every_page_transfers_less_than_1_5_mb(tour) -> None:
     print("\nwhat each page transfers with an empty cache (uncompressed):\n" + "\n".join(lines))
     heavy = [f"/{v.path}: {v.bytes} bytes" for v in tour.values() if v.bytes >= MAX_PAGE_BYTES]
     assert not heavy, f"pages over {MAX_PAGE_BYTES} bytes: {heavy}"
+
+
+# --- layout: every page at 1280 and 390 px -----------------------------------------------------
+
+WIDTHS = (1280, 390)
+LAYOUT_SHOTS = SCREENSHOTS / "layout"
+# What can overflow: a code block (Material scrolls `pre > code`), a table's scroll wrapper, a
+# table or `pre` outside one. Measured as scrollWidth against clientWidth (a table and a `pre`
+# against their parent's width, since they grow instead of scrolling).
+MEASURE = """() => {
+  const found = [];
+  const els = document.querySelectorAll(
+    'article pre > code, article .md-typeset__scrollwrap, article table, article pre, article p code');
+  for (const el of els) {
+    let wide = el.scrollWidth, room = el.clientWidth;
+    if (el.tagName === 'TABLE' || el.tagName === 'PRE') {
+      wide = el.getBoundingClientRect().width;
+      room = el.parentElement.clientWidth;
+    }
+    if (wide <= room + 1) continue;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+      || !!el.parentElement.closest('.md-typeset__scrollwrap');
+    const text = (el.innerText || '').trim().split('\\n')[0].slice(0, 60);
+    found.push({what: `${el.tagName.toLowerCase()} ${Math.round(wide)} > ${room}: ${text}`,
+                wide: !!el.closest('.dbarch-wide'), scrolls});
+  }
+  const d = document.documentElement;
+  const sidebar = document.querySelector('.md-sidebar--primary');
+  const shown = el => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; };
+  const links = sidebar && shown(sidebar)
+    ? [...sidebar.querySelectorAll('.md-nav__link')].filter(shown).length : null;
+  const tabs = document.querySelector('.md-tabs__list');
+  return {overflowing: found, sideways: d.scrollWidth > d.clientWidth + 1,
+          tabsCut: !!tabs && shown(tabs) && tabs.scrollWidth > tabs.clientWidth + 1,
+          content: Math.round(document.querySelector('.md-content').getBoundingClientRect().width),
+          sidebarLinks: links};
+}"""
+
+
+async def _settle(page: Any) -> None:
+    """Two animation frames: the layout after a viewport change has been computed."""
+    await page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+
+
+async def _layout(browser: Any, site: Site, path: str, limit: asyncio.Semaphore) -> dict:
+    slug = path.strip("/").replace("/", "-") or "home"
+    found: dict[str, Any] = {}
+    async with limit:
+        context = await browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        page = await context.new_page()
+        try:
+            await page.goto(site.url + path, wait_until="load")
+            await page.evaluate("document.fonts.ready")
+            for width in WIDTHS:
+                await page.set_viewport_size({"width": width, "height": 900})
+                await _settle(page)
+                found[width] = await page.evaluate(MEASURE)
+                await page.screenshot(path=LAYOUT_SHOTS / f"{slug}-{width}.png")
+        except Exception as e:
+            found["failure"] = f"{type(e).__name__}: {e}"
+        finally:
+            await context.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def layout(chromium: str, site: Site) -> dict[str, dict]:
+    """Every page, measured at each width of WIDTHS, with a screenshot of the top of each."""
+    from playwright.async_api import async_playwright
+
+    LAYOUT_SHOTS.mkdir(parents=True, exist_ok=True)
+
+    async def measure() -> dict[str, dict]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
+            )
+            limit = asyncio.Semaphore(2)
+            try:
+                paths = site.pages()
+                results = await asyncio.gather(*(_layout(browser, site, p, limit) for p in paths))
+            finally:
+                await browser.close()
+        return dict(zip(paths, results, strict=True))
+
+    measured = asyncio.run(measure())
+    failed = {p: m["failure"] for p, m in measured.items() if "failure" in m}
+    assert not failed, failed
+    return measured
+
+
+def test_layout_was_measured_on_every_page(layout, site) -> None:
+    assert set(layout) == set(site.pages()) and len(layout) > 20
+    lines = [
+        f"{m[1280]['content']:5d} px  {len(m[1280]['overflowing']):3d} wide at 1280, "
+        f"{len(m[390]['overflowing']):3d} scrolling at 390  /{p}"
+        for p, m in sorted(layout.items())
+    ]
+    print("\ncontent width and blocks wider than their column:\n" + "\n".join(lines))
+    assert all(
+        (LAYOUT_SHOTS / f"{(p.strip('/').replace('/', '-') or 'home')}-390.png").exists()
+        for p in layout
+    )
+
+
+def test_nothing_overflows_at_1280_px_unless_marked_wide(layout) -> None:
+    over = [
+        f"/{p}: {o['what']}"
+        for p, m in layout.items()
+        for o in m[1280]["overflowing"]
+        if not o["wide"]
+    ]
+    assert not over, f"{len(over)} blocks wider than the column at 1280 px:\n" + "\n".join(over)
+
+
+def test_pages_use_the_width_at_1280_px(layout) -> None:
+    """The text column is at least 1000 px wide at 1280 px (688 px with two sidebars), and no
+    page keeps a navigation sidebar with nothing in it but the page itself."""
+    narrow = {p: m[1280]["content"] for p, m in layout.items() if m[1280]["content"] < 1000}
+    assert not narrow, narrow
+    empty = [p for p, m in layout.items() if m[1280]["sidebarLinks"] in (0, 1)]
+    assert not empty, f"pages with an empty sidebar: {empty}"
+    cut = [p for p, m in layout.items() if m[1280]["tabsCut"]]
+    assert not cut, f"the chapter tabs are cut off at 1280 px on {cut}"
+
+
+def test_at_390_px_only_code_blocks_and_tables_scroll_sideways(layout) -> None:
+    sideways = [p for p, m in layout.items() for w in WIDTHS if m[w]["sideways"]]
+    assert not sideways, f"pages that scroll sideways: {sideways}"
+    stuck = [
+        f"/{p}: {o['what']}"
+        for p, m in layout.items()
+        for o in m[390]["overflowing"]
+        if not o["scrolls"]
+    ]
+    assert not stuck, "wider than the screen and not scrollable:\n" + "\n".join(stuck)
+
+
+# --- print: a phase page on paper ----------------------------------------------------------------
+
+PRINTED = """() => {
+  const shown = el => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; };
+  const frame = ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary',
+                 '.md-footer', '.md-search', '.md-content__button', '.md-clipboard'];
+  const boxes = [...document.querySelectorAll('article .task-list-item .task-list-indicator')];
+  const drawn = boxes.filter(el => {
+    const b = getComputedStyle(el, '::before');
+    return b.content !== 'none' && parseFloat(b.width) > 4 && parseFloat(b.height) > 4
+      && b.borderTopStyle === 'solid' && parseFloat(b.borderTopWidth) > 0
+      && b.maskImage === 'none' && shown(el.closest('.task-list-item'));
+  });
+  return {frameShown: frame.filter(sel => [...document.querySelectorAll(sel)].some(shown)),
+          boxes: boxes.length, drawn: drawn.length,
+          text: shown(document.querySelector('article h1'))};
+}"""
+
+
+@pytest.fixture(scope="module")
+def printed(chromium: str, site: Site) -> dict[str, Any]:
+    """The indexing chapter with print media emulated; a PDF of it in artifacts/."""
+    from playwright.async_api import async_playwright
+
+    async def look() -> dict[str, Any]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
+            )
+            try:
+                page = await browser.new_page(viewport={"width": 1280, "height": 900})
+                page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+                await page.goto(site.url + CHAPTER, wait_until="load")
+                screen = await page.evaluate(PRINTED)
+                await page.emulate_media(media="print")
+                paper = await page.evaluate(PRINTED)
+                await page.pdf(path=SCREENSHOTS / "chapter-indexing.pdf", print_background=False)
+            finally:
+                await browser.close()
+        return {"screen": screen, "print": paper}
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(look())
+
+
+def test_a_phase_page_prints_as_a_checklist_with_its_boxes(printed) -> None:
+    screen, paper = printed["screen"], printed["print"]
+    assert ".md-header" in screen["frameShown"], "the measurement does not see the header at all"
+    assert paper["frameShown"] == [], f"printed with the page: {paper['frameShown']}"
+    assert paper["text"]
+    assert paper["boxes"] >= 10, paper
+    assert paper["drawn"] == paper["boxes"], f"{paper['drawn']} of {paper['boxes']} boxes printed"
