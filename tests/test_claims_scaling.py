@@ -10,24 +10,30 @@ call: no threads, no sleeps. The replica pair and PgBouncer are started once per
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
-from playbooks import paths
+from playbooks import engines, paths
 from playbooks import replay as shared
-from playbooks.engines import pgbouncer
+from playbooks.engines import pgbouncer, replica
 from playbooks.engines.replica import wait_replayed
-from playbooks.replay import run_python, scalar, statements
+from playbooks.lint.observe import blocked, connect_like
+from playbooks.replay import replay_until_error, run_python, scalar, statements
 from playbooks.sql import node_types, plan_nodes
+from playbooks.testing import unavailable
 
 S = "postgres/scaling/"
 P = "python/scaling/"
@@ -157,6 +163,338 @@ def _until(fetch, ok, timeout: float = 10) -> Any:
         time.sleep(0.01)
 
 
+# --- a pair of this module's own: a standby cut off, slots, conflicts -------------------------
+# These tests change the standby's settings or cut it off, so they run on a primary and standby
+# started for this module alone (one worker: xdist_group), never on the session's pair.
+
+OWN_PAIR = pytest.mark.xdist_group("scaling-own-pair")
+SLOT = "SELECT s.active, r.state FROM pg_replication_slots s LEFT JOIN pg_stat_replication r "
+SLOT += "ON r.pid = s.active_pid WHERE s.slot_name = 'replica1'"
+
+
+@pytest.fixture(scope="module")
+def own_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Server]:
+    """A primary and a standby streaming as replica1 through a physical slot of that name: the
+    slot made by pg_create_physical_replication_slot on the primary, primary_slot_name set on
+    the standby (reloadable since PostgreSQL 13)."""
+    try:
+        primary = engines.start_local("postgres")
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "postgres", f"a replica needs local binaries: {e}")
+    request.addfinalizer(primary.stop)
+    try:
+        standby = replica.start(primary)
+    except engines.EngineUnavailable as e:
+        unavailable(request.config, "postgres", str(e))
+    request.addfinalizer(standby.stop)  # first: finalizers run last-in first-out
+    with _connect(primary) as p, _connect(standby) as s:
+        p.execute("SELECT pg_create_physical_replication_slot('replica1', true)")
+        s.execute("ALTER SYSTEM SET primary_slot_name = 'replica1'")
+        s.execute("SELECT pg_reload_conf()")
+        _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (True, "streaming"))
+    return primary, standby
+
+
+def _connect(server: engines.Server) -> psycopg.Connection:
+    return psycopg.connect(server.url("postgres"), autocommit=True)
+
+
+@contextlib.contextmanager
+def _settings(conn: psycopg.Connection, **settings: str) -> Iterator[None]:
+    """ALTER SYSTEM SET on `conn`'s server and a reload; RESET and a reload afterwards."""
+    for name, value in settings.items():
+        conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), value))
+    conn.execute("SELECT pg_reload_conf()")
+    try:
+        yield
+    finally:
+        for name in settings:
+            conn.execute(sql.SQL("ALTER SYSTEM RESET {}").format(sql.Identifier(name)))
+        conn.execute("SELECT pg_reload_conf()")
+
+
+class Background:
+    """A statement running on `conn` in a thread, for a test to watch it wait."""
+
+    def __init__(self, conn: psycopg.Connection, statement: str) -> None:
+        self.error: psycopg.Error | None = None
+        self.thread = threading.Thread(target=self._run, args=(conn, statement))
+        self.thread.start()
+
+    def _run(self, conn: psycopg.Connection, statement: str) -> None:
+        try:
+            conn.execute(statement)
+        except psycopg.Error as e:
+            self.error = e
+
+    def join(self) -> psycopg.Error | None:
+        self.thread.join(20)
+        assert not self.thread.is_alive()
+        return self.error
+
+
+@OWN_PAIR
+def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair):
+    primary, standby = own_pair
+    lag_primary = statements(S + "replication-lag-primary.sql")[0]
+    lag_standby = statements(S + "replication-lag-standby.sql")[0]
+    expected, slots = statements(S + "replication-standbys-primary.sql")
+    [receiver] = statements(S + "replication-receiver-standby.sql")
+    with _connect(primary) as p, _connect(standby) as s:
+        assert p.execute(expected).fetchall() == [] and p.execute(slots).fetchall() == []
+        assert s.execute(receiver).fetchone() == (True, "streaming")
+        conninfo = scalar(s, "SHOW primary_conninfo")
+        s.execute("ALTER SYSTEM SET primary_conninfo = ''")  # reloadable since PostgreSQL 13
+        s.execute("SELECT pg_reload_conf()")
+        try:
+            _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (False, None))
+            p.execute("CREATE TABLE written_meanwhile AS SELECT generate_series(1, 1000) AS n")
+            # the lag queries: no row on the primary, nothing missing on the standby
+            assert p.execute(lag_primary).fetchall() == []
+            in_recovery, received, replayed, backlog, delay = s.execute(lag_standby).fetchone()
+            assert in_recovery and received == replayed and backlog == 0
+            assert delay.total_seconds() == 0
+            assert scalar(s, "SELECT to_regclass('written_meanwhile')") is None  # yet it is
+            # the alerts: the expected standby is missing, its slot inactive and holding WAL
+            assert p.execute(expected).fetchall() == [("replica1", "not connected")]
+            [(slot, active, wal_status, retained)] = p.execute(slots).fetchall()
+            assert (slot, active, wal_status) == ("replica1", False, "reserved") and retained > 0
+            assert s.execute(receiver).fetchone() == (True, "no receiver")
+        finally:
+            s.execute(sql.SQL("ALTER SYSTEM SET primary_conninfo = {}").format(conninfo))
+            s.execute("SELECT pg_reload_conf()")
+            _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (True, "streaming"))
+            p.execute("DROP TABLE written_meanwhile")
+        wait_replayed(p, s)
+        assert p.execute(expected).fetchall() == [] and p.execute(slots).fetchall() == []
+
+
+@OWN_PAIR
+def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair):
+    primary, standby = own_pair
+    replayed_up_to = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+    with _connect(primary) as p:
+        assert (
+            scalar(p, "SELECT boot_val FROM pg_settings WHERE name = 'wal_writer_delay'") == "200"
+        )
+    with _connect(primary) as p, _connect(standby) as s, _settings(p, wal_writer_delay="10s"):
+        # The WAL writer writes asynchronous commits every wal_writer_delay; at 10 s it leaves
+        # the window open long enough to look. An attempt where it wrote in between is retried.
+        for _ in range(3):
+            p.execute("DROP TABLE IF EXISTS carts")
+            with _connect(primary) as writer:
+                done = shared.replay(writer, S + "read-your-writes-lsn.sql")
+            [(written, inserted)] = done.selected()[-1]
+            if written < inserted:
+                try:
+                    _until(lambda w=written: scalar(s, replayed_up_to, [w]), bool, timeout=2)
+                except AssertionError:
+                    continue  # the WAL writer wrote part of it: not a record boundary
+                break
+        else:
+            pytest.fail("the WAL writer wrote each asynchronous commit before it was looked at")
+        # a router waiting for pg_current_wal_lsn() reads now, and misses the committed row
+        assert scalar(s, "SELECT count(*) FROM carts WHERE user_id = 42") == 0
+        assert scalar(s, replayed_up_to, [inserted]) is False
+        p.execute("INSERT INTO carts VALUES (7, 1)")  # a synchronous commit writes all before it
+        _until(lambda: scalar(s, replayed_up_to, [inserted]), bool)
+        # the insert LSN was the one to wait for
+        assert scalar(s, "SELECT count(*) FROM carts WHERE user_id = 42") == 1
+        p.execute("DROP TABLE carts")
+
+
+def _has_segment(conn: psycopg.Connection, name: str) -> bool:
+    return scalar(conn, "SELECT count(*) FROM pg_ls_waldir() WHERE name = %s", [name]) == 1
+
+
+def _checkpoint(p: psycopg.Connection) -> None:
+    p.execute("CHECKPOINT")
+
+
+def _write_segments(p: psycopg.Connection, n: int) -> None:
+    """n segments' worth of WAL (a row each, then a switch), the standby's slot caught up with
+    them, then a checkpoint: the moment a primary removes the WAL nobody keeps."""
+    for _ in range(n):
+        p.execute("INSERT INTO wal_filler VALUES (1)")
+        p.execute("SELECT pg_switch_wal()")
+    _until(
+        lambda: scalar(
+            p,
+            "SELECT restart_lsn >= pg_current_wal_lsn() FROM pg_replication_slots "
+            "WHERE slot_name = 'replica1'",
+        ),
+        bool,
+    )
+    _checkpoint(p)
+
+
+@OWN_PAIR
+def test_a_slot_keeps_wal_for_its_absent_standby_until_max_slot_wal_keep_size(own_pair):
+    primary, _ = own_pair
+    slots = statements(S + "replication-standbys-primary.sql")[1]
+    with _connect(primary) as p:
+        defaults = "SELECT name, boot_val FROM pg_settings WHERE name LIKE '%wal_keep_size'"
+        assert dict(p.execute(defaults).fetchall()) == {
+            "wal_keep_size": "0",  # no WAL kept for standbys without slots
+            "max_slot_wal_keep_size": "-1",  # no limit on what a slot keeps
+        }
+        segment = int(scalar(p, "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"))
+        assert segment == 16 * 1024 * 1024  # initdb's default
+        p.execute("CREATE TABLE wal_filler (n int)")
+        # a slot whose standby went away (made and never used)
+        p.execute("SELECT pg_create_physical_replication_slot('replica2', true)")
+        try:
+            kept = scalar(p, "SELECT pg_walfile_name(restart_lsn) FROM pg_replication_slots "
+                          "WHERE slot_name = 'replica2'")  # fmt: skip
+            _write_segments(p, 4)
+            [(slot, active, status, retained)] = p.execute(slots).fetchall()
+            assert (slot, active, status) == ("replica2", False, "reserved")
+            assert retained >= 4 * segment and _has_segment(p, kept)  # kept past a checkpoint
+            with _settings(p, max_slot_wal_keep_size="32MB"):
+                rows = _until(lambda: p.execute(slots).fetchall(), lambda r: r[0][2] != "reserved")
+                assert rows[0][:3] == ("replica2", False, "unreserved")
+                # at the next checkpoint (another, should the checkpointer not have reloaded yet)
+                lost = _until(lambda: _checkpoint(p) or p.execute(slots).fetchall(),
+                              lambda r: r[0][2] == "lost")  # fmt: skip
+                assert lost == [("replica2", False, "lost", None)]
+                assert not _has_segment(p, kept)  # the WAL the standby needed is gone
+        finally:
+            p.execute("SELECT pg_drop_replication_slot('replica2')")
+        # wal_keep_size: a fixed amount, kept whoever needs it
+        for keep, still_there in (("64MB", True), ("0", False)):
+            with _settings(p, wal_keep_size=keep):
+                current = scalar(p, "SELECT pg_walfile_name(pg_current_wal_lsn())")
+                _write_segments(p, 3)
+                assert _has_segment(p, current) is still_there, keep
+        p.execute("DROP TABLE wal_filler")
+
+
+def _dead_rows(p: psycopg.Connection) -> int:
+    return scalar(p, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'readings'")
+
+
+def _conflicts(s: psycopg.Connection, kind: str) -> int:
+    return scalar(s, f"SELECT {kind} FROM pg_stat_database_conflicts WHERE datname = 'postgres'")
+
+
+def _feedback(p: psycopg.Connection) -> tuple[Any, Any]:
+    """The standby's xmin as the primary knows it: on the walsender, and on the slot."""
+    return p.execute(
+        "SELECT r.backend_xmin, s.xmin FROM pg_stat_replication r JOIN pg_replication_slots s "
+        "ON s.active_pid = r.pid WHERE s.slot_name = 'replica1'"
+    ).fetchone()
+
+
+def _delete_and_vacuum(p: psycopg.Connection, delete: str, vacuum: str) -> None:
+    p.execute(delete)
+    p.execute("SELECT pg_stat_force_next_flush()")  # count the DELETE's dead rows before VACUUM
+    p.execute(vacuum)
+
+
+@OWN_PAIR
+def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pair):
+    primary, standby = own_pair
+    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
+    begin, first, second, _ = statements(S + "standby-conflict-standby.sql")
+    with _connect(primary) as p, _connect(standby) as s:
+        defaults = dict(
+            s.execute(
+                "SELECT name, boot_val FROM pg_settings "
+                "WHERE name IN ('max_standby_streaming_delay', 'hot_standby_feedback')"
+            ).fetchall()
+        )
+        assert defaults == {"max_standby_streaming_delay": "30000", "hot_standby_feedback": "off"}
+        with _settings(s, max_standby_streaming_delay="1s", hot_standby_feedback="off"):
+            _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
+            before = _conflicts(s, "confl_snapshot")
+            try:
+                p.execute(create)
+                wait_replayed(p, s)
+                # a session idle in its transaction: disconnected
+                with _connect(standby) as report:
+                    report.execute(begin)
+                    assert report.execute(first).fetchone() == (10000,)
+                    _delete_and_vacuum(p, delete, vacuum)
+                    assert _dead_rows(p) == 0  # VACUUM removed them all
+                    end = scalar(p, "SELECT pg_current_wal_lsn()")
+                    received = "SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn"
+                    _until(lambda: scalar(s, received, [end]), bool)
+                    # received, and replay waits for the report (up to the delay)
+                    assert scalar(s, "SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", [end])
+                    wait_replayed(p, s)
+                    with pytest.raises(psycopg.errors.SerializationFailure) as ended:
+                        report.execute(second)
+                    assert report.broken
+                assert str(ended.value).startswith(
+                    "terminating connection due to conflict with recovery"
+                )
+                assert ended.value.diag.message_detail == (
+                    "User query might have needed to see row versions that must be removed."
+                )
+                # a statement running at that moment: cancelled, the session goes on
+                p.execute("DROP TABLE readings")
+                p.execute(create)
+                wait_replayed(p, s)
+                with _connect(standby) as report:
+                    pid = report.info.backend_pid
+                    running = Background(report, "SELECT count(*), pg_sleep(5) FROM readings")
+                    _until(
+                        lambda: scalar(
+                            s, "SELECT wait_event FROM pg_stat_activity WHERE pid = %s", [pid]
+                        ),  # fmt: skip
+                        lambda event: event == "PgSleep",
+                    )
+                    _delete_and_vacuum(p, delete, vacuum)
+                    cancelled = running.join()
+                    assert isinstance(cancelled, psycopg.errors.SerializationFailure)
+                    assert str(cancelled).startswith(
+                        "canceling statement due to conflict with recovery"
+                    )
+                    assert scalar(report, "SELECT count(*) FROM readings") == 5000
+                _until(lambda: _conflicts(s, "confl_snapshot"), lambda n: n >= before + 2)
+            finally:
+                p.execute("DROP TABLE IF EXISTS readings")
+
+
+@OWN_PAIR
+def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_locks(own_pair):
+    primary, standby = own_pair
+    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
+    begin, first, second, commit = statements(S + "standby-conflict-standby.sql")
+    with _connect(primary) as p, _connect(standby) as s:
+        with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
+            # through a slot, the standby's oldest xmin is kept on the slot, not the walsender
+            _until(lambda: _feedback(p), lambda xmins: xmins[0] is None and xmins[1] is not None)
+            try:
+                p.execute(create)
+                wait_replayed(p, s)
+                with _connect(standby) as report:
+                    report.execute(begin)
+                    assert report.execute(first).fetchone() == (10000,)
+                    _delete_and_vacuum(p, delete, vacuum)
+                    wait_replayed(p, s)
+                    assert report.execute(second).fetchone() == (10000,)  # not cancelled
+                    report.execute(commit)
+                assert _dead_rows(p) == 5000  # the price: VACUUM left them on the primary
+                # an ACCESS EXCLUSIVE lock taken on the primary still conflicts
+                before = _conflicts(s, "confl_lock")
+                with _connect(standby) as report:
+                    report.execute(begin)
+                    report.execute(first)
+                    p.execute("ALTER TABLE readings ADD COLUMN note text")
+                    wait_replayed(p, s)
+                    with pytest.raises(psycopg.errors.SerializationFailure) as ended:
+                        report.execute(second)
+                assert "conflict with recovery" in str(ended.value)
+                assert ended.value.diag.message_detail == (
+                    "User was holding a relation lock for too long."
+                )
+                _until(lambda: _conflicts(s, "confl_lock"), lambda n: n == before + 1)
+            finally:
+                p.execute("DROP TABLE IF EXISTS readings")
+        _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
+
+
 # --- partitioning ------------------------------------------------------------------------------
 
 
@@ -222,6 +560,9 @@ def test_list_partitions_with_a_default_and_pruning_only_on_the_bare_key(new_pg_
     by_key, by_expression = plans
     assert scanned(by_key) == {"customers_p_eu"}  # not even the default
     assert scanned(by_expression) == set(counts)  # all five
+    # with a default partition, DETACH … CONCURRENTLY is refused
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="default partition"):
+        conn.execute("ALTER TABLE customers_p DETACH PARTITION customers_p_eu CONCURRENTLY")
 
 
 def test_a_default_partition_holding_a_value_blocks_its_partition(new_pg_db):
@@ -242,6 +583,116 @@ def test_hash_partitions_spread_evenly_prune_on_equality_and_refuse_a_default(ne
     assert "Append" not in node_types(plan)
     with pytest.raises(psycopg.errors.InvalidTableDefinition, match="may not have a default"):
         conn.execute(statements(path)[-1])
+
+
+RANGE_SETUP = 4  # partition-range.sql up to its ANALYZE: the table, its 24 months and its rows
+
+
+def _partitions(conn: psycopg.Connection) -> dict[str, bool]:
+    """Each partition of events_p, and whether its detach is pending."""
+    rows = conn.execute(
+        "SELECT inhrelid::regclass::text, inhdetachpending FROM pg_inherits "
+        "WHERE inhparent = 'events_p'::regclass"
+    ).fetchall()
+    return dict(rows)
+
+
+def _waits_for(observer: psycopg.Connection, pid: int, ok) -> list[tuple]:
+    """The locks `pid` waits for (type, relation, mode), once `ok` accepts them."""
+    return _until(
+        lambda: observer.execute(
+            "SELECT locktype, relation::regclass::text, mode FROM pg_locks "
+            "WHERE pid = %s AND NOT granted",
+            [pid],
+        ).fetchall(),
+        ok,
+    )
+
+
+def _reading(reader: psycopg.Connection) -> None:
+    """An open transaction that has read events_p: it holds ACCESS SHARE until it ends."""
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM events_p")
+
+
+def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclusive(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, S + "partition-range.sql", upto=RANGE_SETUP)
+    set_lock_timeout, detach, drop = statements(S + "partition-retire.sql")
+    reader, probe, observer = (connect_like(conn) for _ in range(3))
+    probe.execute("SET lock_timeout = '100ms'")
+    _reading(reader)
+    # with the page's lock_timeout the DETACH gives up, and nothing has changed
+    conn.execute(set_lock_timeout)
+    with pytest.raises(psycopg.errors.LockNotAvailable, match="canceling statement due to lock"):
+        conn.execute(detach)
+    assert len(_partitions(observer)) == 24
+    conn.execute("RESET lock_timeout")
+    for statement in (detach, drop):
+        running = Background(conn, statement)
+        waiting = _waits_for(observer, conn.info.backend_pid, bool)
+        assert waiting == [("relation", "events_p", "AccessExclusiveLock")]
+        assert blocked(probe, "SELECT count(*) FROM events_p")  # a new query queues behind it
+        reader.execute("COMMIT")
+        assert running.join() is None
+        _reading(reader)
+    reader.execute("COMMIT")
+    assert {"events_p_2024_11", "events_p_2024_12"} & set(_partitions(observer)) == set()
+
+
+def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, S + "partition-range.sql", upto=RANGE_SETUP)
+    detach, drop = statements(S + "partition-detach-concurrently.sql")
+    # not in a transaction block
+    replay_until_error(
+        conn, S + "partition-detach-concurrently-in-transaction.sql",
+        psycopg.errors.ActiveSqlTransaction,
+    )  # fmt: skip
+    conn.execute("ROLLBACK")
+    reader, maintenance, probe, observer = (connect_like(conn) for _ in range(4))
+    probe.execute("SET lock_timeout = '100ms'")
+    pid = conn.info.backend_pid
+    _reading(reader)
+    maintenance.execute("BEGIN")
+    maintenance.execute("ANALYZE events_p")  # SHARE UPDATE EXCLUSIVE until COMMIT
+    running = Background(conn, detach)
+    # its lock on events_p: SHARE UPDATE EXCLUSIVE, the one ANALYZE holds, so it waits for that
+    waiting = _waits_for(observer, pid, bool)
+    assert waiting == [("relation", "events_p", "ShareUpdateExclusiveLock")]
+    maintenance.execute("COMMIT")
+    # then it waits for the transaction that read events_p before it, holding no lock on it
+    waiting = _waits_for(observer, pid, lambda w: w and w[0][0] == "virtualxid")
+    assert waiting == [("virtualxid", None, "ShareLock")]
+    held = "SELECT count(*) FROM pg_locks WHERE pid = %s AND relation = 'events_p'::regclass"
+    assert scalar(observer, held, [pid]) == 0
+    assert _partitions(observer)["events_p_2024_11"] is True  # pending
+    assert not blocked(probe, "SELECT count(*) FROM events_p")
+    assert not blocked(
+        probe, "INSERT INTO events_p (id, event_type, created_at) VALUES (0, 'login', '2025-06-01')"
+    )
+    reader.execute("COMMIT")
+    assert running.join() is None
+    assert "events_p_2024_11" not in _partitions(observer)
+    # the detached month is an ordinary table: dropping it waits for no reader of events_p
+    _reading(reader)
+    conn.execute("SET lock_timeout = '100ms'")
+    conn.execute(drop)
+    reader.execute("COMMIT")
+    # interrupted while it waits (here by lock_timeout), it leaves the partition pending ...
+    _reading(reader)
+    with pytest.raises(psycopg.errors.LockNotAvailable):
+        conn.execute("ALTER TABLE events_p DETACH PARTITION events_p_2024_12 CONCURRENTLY")
+    reader.execute("COMMIT")
+    assert _partitions(observer)["events_p_2024_12"] is True
+    december = "SELECT count(*) FROM {} WHERE created_at < '2025-01-01 00:00+00'"
+    assert scalar(observer, december.format("events_p")) == 0  # queries no longer see it
+    assert scalar(observer, december.format("events_p_2024_12")) > 0
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="FINALIZE"):
+        conn.execute("ALTER TABLE events_p DETACH PARTITION events_p_2025_01 CONCURRENTLY")
+    # ... until FINALIZE completes the detach
+    conn.execute("ALTER TABLE events_p DETACH PARTITION events_p_2024_12 FINALIZE")
+    assert "events_p_2024_12" not in _partitions(observer)
 
 
 # --- sharding ----------------------------------------------------------------------------------
