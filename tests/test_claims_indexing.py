@@ -15,8 +15,9 @@ import psycopg
 import pytest
 
 from playbooks import paths
+from playbooks.engines.readiness import connect
 from playbooks.examples import page_fences
-from playbooks.replay import replay, replay_until_error, scalar, statements
+from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
 
 
@@ -43,6 +44,18 @@ def has_node(plan: dict, node_type: str) -> bool:
 
 def blocks(node: dict) -> int:
     return node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0)
+
+
+def btree_entries(conn: Any, index: str) -> int:
+    """The entries on a B-tree's leaf pages (pageinspect); a leaf with a right sibling also holds
+    a high key, which is no row's entry."""
+    return scalar(
+        conn,
+        "SELECT sum(s.live_items + s.dead_items - (s.btpo_next <> 0)::int) "
+        "FROM generate_series(1, (pg_relation_size(%s::regclass) / 8192)::int - 1) AS b, "
+        "bt_page_stats(%s, b) AS s WHERE s.type = 'l'",
+        (index, index),
+    )
 
 
 S = "postgres/indexing/"
@@ -176,6 +189,91 @@ def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
     assert entries == scalar(conn, "SELECT count(*) FROM product_stats") + batch
 
 
+FILLFACTOR = S + "hot-fillfactor.sql"
+HOT_COUNTERS = "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'sessions'"
+
+
+def _fillfactor_steps() -> tuple[int, str]:
+    """Where hot-fillfactor.sql sets the fillfactor, and its second round of updates."""
+    steps = statements(FILLFACTOR)
+    (alter,) = [i for i, s in enumerate(steps) if s.startswith("ALTER TABLE sessions SET")]
+    second_round = [s for s in steps if s.startswith("UPDATE sessions")][1]
+    return alter, second_round
+
+
+def test_fillfactor_leaves_room_for_hot_updates(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, FILLFACTOR)
+    [[(packed,)], [(roomy,)]] = done.rows("AS pages")
+    [(upd1, hot1)], [(upd2, hot2)] = done.rows("n_tup_hot_upd")
+    assert upd1 == 500 and hot1 == 0  # full pages: "none of the 500 updates was HOT"
+    assert upd2 - upd1 == 500 and hot2 - hot1 == 500  # at fillfactor 70: all of them
+    assert 1.35 < roomy / packed < 1.5  # "88 pages instead of 62, about 40 % more"
+    assert (packed, roomy) == (62, 88)
+    # each non-HOT update added an entry to sessions_pkey; VACUUM FULL rebuilt it, and the
+    # HOT round added none
+    conn.execute("CREATE EXTENSION pageinspect")
+    assert btree_entries(conn, "sessions_pkey") == scalar(conn, "SELECT count(*) FROM sessions")
+    fresh = new_pg_db("sample")
+    fresh.execute("CREATE EXTENSION pageinspect")
+    replay(fresh, FILLFACTOR, upto=_fillfactor_steps()[0])
+    assert btree_entries(fresh, "sessions_pkey") == 5000 + 500
+    # expires_at is in no index: the updates were eligible for HOT all along
+    indexed = conn.execute(
+        "SELECT a.attname FROM pg_index AS i JOIN pg_attribute AS a "
+        "ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+        "WHERE i.indrelid = 'sessions'::regclass"
+    ).fetchall()
+    assert ("expires_at",) not in indexed
+    # the control: the same rewrite at fillfactor 100, and the second round is not HOT
+    control = new_pg_db("sample")
+    alter, _ = _fillfactor_steps()
+    replay(control, FILLFACTOR, upto=alter)
+    done = replay(control, FILLFACTOR, start=alter + 1)
+    [(upd, hot)] = done.rows("n_tup_hot_upd")[0]
+    assert upd == 1000 and hot <= 0.05 * 500
+
+
+def test_setting_fillfactor_alone_rewrites_nothing(new_pg_db):
+    conn = new_pg_db("sample")
+    alter, _ = _fillfactor_steps()
+    replay(conn, FILLFACTOR, upto=alter)
+    before = conn.execute(
+        "SELECT relfilenode, pg_relation_size(oid) FROM pg_class WHERE relname = 'sessions'"
+    ).fetchone()
+    replay(conn, FILLFACTOR, start=alter, upto=alter + 1)
+    after = conn.execute(
+        "SELECT relfilenode, pg_relation_size(oid) FROM pg_class WHERE relname = 'sessions'"
+    ).fetchone()
+    assert after == before
+    assert scalar(conn, "SELECT reloptions FROM pg_class WHERE relname = 'sessions'") == [
+        "fillfactor=70"
+    ]
+
+
+@pytest.mark.parametrize("old_snapshot", [False, True], ids=["pruned", "snapshot-held"])
+def test_pruning_makes_room_unless_an_old_snapshot_sees_the_old_versions(new_pg_db, old_snapshot):
+    conn = new_pg_db("sample")
+    alter, second_round = _fillfactor_steps()
+    holder = psycopg.connect(conn.info.dsn, autocommit=True)
+    try:
+        if old_snapshot:  # a REPEATABLE READ transaction open since before the first round
+            holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            holder.execute("SELECT 1")
+        # the first round, on the table as loaded (fillfactor 100): no HOT update
+        [(upd1, hot1)] = replay(conn, FILLFACTOR, upto=alter).rows("n_tup_hot_upd")[0]
+        assert (upd1, hot1) == (500, 0)
+        conn.execute(second_round)  # 500 other rows, still at fillfactor 100
+        upd2, hot2 = flushed_stats(conn, HOT_COUNTERS)
+        assert upd2 - upd1 == 500
+        if old_snapshot:
+            assert hot2 - hot1 <= 0.1 * 500  # "almost no HOT updates"
+        else:
+            assert hot2 - hot1 >= 0.9 * 500  # "over 90 %": pruning freed the room
+    finally:
+        holder.close()
+
+
 def test_btree_entry_larger_than_2704_bytes_is_rejected(new_pg_db):
     conn = new_pg_db("sample")
     replay_until_error(
@@ -192,20 +290,79 @@ def test_hash_index_takes_a_value_too_wide_for_btree(new_pg_db):
 # --- index types -------------------------------------------------------------------------------
 
 
-def test_btree_serves_like_prefix_only_with_pattern_ops(new_pg_db):
+LIKE_PREFIX = S + "btree-like.sql"
+
+
+def _like_plans(conn: Any) -> list[dict]:
+    plans = replay(conn, LIKE_PREFIX).plans
+    language, c_collation, pattern, ordered = plans
+    assert not index_names(language) and node_types(language) == ["Seq Scan"]
+    assert index_names(c_collation) == {"customers_name_c_idx"}
+    cond = c_collation["Index Cond"]
+    assert ">=" in cond and " < " in cond and "~" not in cond  # the ordinary operators
+    assert index_names(pattern) == {"customers_name_pattern_idx"}
+    assert "~>=~" in pattern["Index Cond"] and "~<~" in pattern["Index Cond"]
+    assert index_names(ordered) == {"customers_name_idx"} and not has_node(ordered, "Sort")
+    return plans
+
+
+def test_like_prefix_depends_on_the_collation_of_the_index(new_pg_db):
+    conn = new_pg_db("sample")
+    _like_plans(conn)
+    collation = (
+        "SELECT c.collname FROM pg_attribute AS a JOIN pg_collation AS c ON c.oid = a.attcollation "
+        "WHERE a.attrelid = 'customers'::regclass AND a.attname = 'name'"
+    )
+    assert scalar(conn, collation) == "en-US-x-icu"
+    # the pattern index serves =; the C one does not (its collation is not the column's)
+    conn.execute("DROP INDEX customers_name_idx")
+    equal = "SELECT id FROM customers WHERE name = 'Ada Lovelace'"
+    assert index_names(explain(conn, equal)) == {"customers_name_pattern_idx"}
+    conn.execute("DROP INDEX customers_name_pattern_idx")
+    conn.execute('CREATE INDEX customers_name_c_idx ON customers (name COLLATE "C")')
+    assert not index_names(explain(conn, equal))
+    # neither is in the column's order: without customers_name_idx, ORDER BY name sorts
+    ordered = explain(conn, "SELECT id, name FROM customers ORDER BY name LIMIT 5")
+    assert has_node(ordered, "Sort") and not index_names(ordered)
+
+
+def test_like_prefix_plans_do_not_depend_on_the_database_locale(new_pg_db, pg_databases):
+    sample = new_pg_db("sample")
+    columns = "id, user_id, name, email, region, created_at"
+    rows = sample.execute(f"SELECT {columns} FROM customers ORDER BY id").fetchall()
+    name = f"dbarch_c_locale_{sample.info.dbname}"
+    with connect(pg_databases.server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    try:
+        with connect(pg_databases.server, name, autocommit=True) as conn:
+            assert (
+                scalar(conn, "SELECT datcollate FROM pg_database WHERE datname = %s", (name,))
+                == "C"
+            )
+            conn.execute(
+                "CREATE TABLE customers (id bigint PRIMARY KEY, user_id bigint, name text NOT NULL, "
+                "email text NOT NULL, region text NOT NULL, created_at timestamptz NOT NULL)"
+            )
+            with conn.cursor().copy(f"COPY customers ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            conn.execute("VACUUM ANALYZE customers")
+            _like_plans(conn)  # the same three plans, and the same ORDER BY
+    finally:
+        with connect(pg_databases.server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_c_utf8_is_not_byte_order_for_like(new_pg_db):
     conn = new_pg_db("sample")
     # The database's collation (PostgreSQL 16 removed the lc_collate setting; the catalog has it)
     collation = "SELECT datcollate FROM pg_database WHERE datname = current_database()"
-    assert scalar(conn, collation) not in ("C", "POSIX")
-    before, after = replay(conn, S + "btree-like.sql").plans
-    assert not index_names(before)
-    assert uses_index(after, "users_email_pattern_idx")
-    # alone, the pattern index serves = but not the collation's order
-    conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
-    equal = explain(conn, "SELECT id FROM users WHERE email = 'Sophie.Liskov2@example.com'")
-    assert uses_index(equal, "users_email_pattern_idx")
-    ordered = explain(conn, "SELECT id, email FROM users ORDER BY email LIMIT 5")
-    assert has_node(ordered, "Sort") and not index_names(ordered)
+    if scalar(conn, collation) != "C.UTF-8":
+        pytest.skip("the page speaks of the suite's own servers, created with C.UTF-8")
+    conn.execute("SET enable_seqscan = off")  # the index, if it could serve at all
+    plan = explain(conn, "SELECT id, email FROM users WHERE email LIKE 'Sophie.Liskov%'")
+    assert not index_names(plan)  # users_email_key, under C.UTF-8, is no range for a prefix
+    assert scalar(conn, "SELECT count(*) FROM users WHERE email LIKE 'Sophie.Liskov%'") > 0
 
 
 def test_unique_index_rejects_a_duplicate(new_pg_db):
@@ -302,10 +459,85 @@ def test_covering_index_only_scan_needs_the_visibility_map(new_pg_db):
     vacuumed, updated, revacuumed = replay(conn, S + "covering.sql").plans
     for plan in (vacuumed, updated, revacuumed):
         assert node_types(plan) == ["Index Only Scan"]
-        assert plan["Index Name"] == "products_category_id_idx"
+        assert plan["Index Name"] == "products_category_name_price_idx"
     assert vacuumed["Heap Fetches"] == 0
     assert updated["Heap Fetches"] > 0
     assert revacuumed["Heap Fetches"] == 0
+    # a plain index: every column is a key column, none is INCLUDEd
+    keys, columns = conn.execute(
+        "SELECT indnkeyatts, indnatts FROM pg_index "
+        "WHERE indexrelid = 'products_category_name_price_idx'::regclass"
+    ).fetchone()
+    assert keys == columns == 3
+
+
+def test_include_keeps_uniqueness_on_the_key_alone(new_pg_db):
+    path = S + "include-unique.sql"
+    conn = new_pg_db("sample")
+    done = replay_until_error(conn, path, psycopg.errors.UniqueViolation, match="products_sku_key")
+    (plan,) = done.plans
+    assert node_types(plan) == ["Index Only Scan"] and plan["Index Name"] == "products_sku_key"
+    keys, columns, unique = conn.execute(
+        "SELECT indnkeyatts, indnatts, indisunique FROM pg_index "
+        "WHERE indexrelid = 'products_sku_key'::regclass"
+    ).fetchone()
+    assert (keys, columns, unique) == (1, 2, True)
+    # "UNIQUE (sku, price) would have let the copy in"
+    control = new_pg_db("sample")
+    for text in statements(path):
+        control.execute(text.replace("UNIQUE (sku) INCLUDE (price)", "UNIQUE (sku, price)"))
+    sku = re.search(r"sku = '([^']+)'", statements(path)[-1]).group(1)
+    assert scalar(control, "SELECT count(*) FROM products WHERE sku = %s", (sku,)) == 2
+    # "A PRIMARY KEY takes INCLUDE the same way"
+    none = new_pg_db("none")
+    none.execute("CREATE TABLE t (id int, note text, PRIMARY KEY (id) INCLUDE (note))")
+    assert none.execute(
+        "SELECT indnkeyatts, indnatts, indisprimary FROM pg_index WHERE indrelid = 't'::regclass"
+    ).fetchone() == (1, 2, True)
+
+
+def test_include_carries_a_type_without_a_btree_class(new_pg_db):
+    conn = new_pg_db("none")
+    replay_until_error(
+        conn,
+        S + "include-no-btree.sql",
+        psycopg.errors.UndefinedObject,
+        match='no default operator class for access method "btree"',
+    )
+    assert scalar(conn, "SELECT to_regclass('readings_sensor_taken_at_idx') IS NOT NULL")
+    # point has no B-tree operator class at all
+    assert not scalar(
+        conn,
+        "SELECT count(*) FROM pg_opclass AS c JOIN pg_am AS a ON a.oid = c.opcmethod "
+        "WHERE a.amname = 'btree' AND c.opcintype = 'point'::regtype",
+    )
+
+
+def test_include_index_is_never_deduplicated(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "include-dedup.sql")
+    shown = [r[0] for r in done.results[-1][1]]
+    key, nodedup, included = (
+        "orders_status_customer_idx",
+        "orders_status_customer_nodedup_idx",
+        "orders_status_incl_customer_idx",
+    )
+    assert shown == [key, nodedup, included]
+    size = {
+        name: scalar(conn, "SELECT pg_relation_size(%s::regclass)", (name,))
+        for name in (key, nodedup, included)
+    }
+    assert size[key] < 0.6 * size[included]  # "360 kB" against "744 kB"
+    assert 0.95 < size[nodedup] / size[included] < 1.05  # "exactly as much"
+    conn.execute("CREATE EXTENSION pageinspect")
+    dedup = "SELECT allequalimage FROM bt_metap(%s)"
+    assert scalar(conn, dedup, (key,)) is True
+    assert scalar(conn, dedup, (included,)) is False  # deduplication is off for good
+    # "many (status, customer_id) pairs repeat"
+    pairs, rows = conn.execute(
+        "SELECT count(DISTINCT (status, customer_id)), count(*) FROM orders"
+    ).fetchone()
+    assert pairs < 0.5 * rows and rows == 20000
 
 
 def test_expression_index_serves_the_expression_only(new_pg_db):
@@ -481,6 +713,78 @@ def test_gin_operator_classes(new_pg_db):
     assert key_exists <= default_ops
 
 
+@pytest.fixture(scope="module")
+def trgm(pg_databases):
+    name = pg_databases.create("large")
+    try:
+        with connect(pg_databases.server, name, autocommit=True) as conn:
+            # "the 20,000 customers of the large data set"
+            assert scalar(conn, "SELECT count(*) FROM customers") == 20000
+            yield replay(conn, S + "trgm.sql")
+    finally:
+        pg_databases.drop(name)
+
+
+def test_no_btree_serves_a_pattern_without_prefix(trgm):
+    before = trgm.plans[0]
+    assert node_types(before) == ["Seq Scan"]
+
+
+def test_trigram_gin_serves_ilike_anywhere_in_the_string(trgm):
+    plan = trgm.plans[1]
+    assert index_names(plan) == {"customers_name_trgm_idx"}
+    assert has_node(plan, "Bitmap Heap Scan") and "Recheck Cond" in plan
+
+
+def test_trigram_gin_serves_similarity(trgm):
+    assert index_names(trgm.plans[2]) == {"customers_name_trgm_idx"}
+    rows = trgm.rows("similarity(")[0]
+    # the misspelt name finds the right one first
+    assert rows[0][0] == "Grace Chamberlin" and float(rows[0][1]) == 0.75
+    assert all(float(s) >= 0.3 for _, s in rows)  # the default threshold
+    assert [float(s) for _, s in rows] == sorted((float(s) for _, s in rows), reverse=True)
+
+
+def test_trigram_gist_returns_nearest_first(trgm):
+    plan = trgm.plans[3]
+    assert not has_node(plan, "Sort")
+    (scan,) = [n for n in plan_nodes(plan) if n.get("Index Name")]
+    assert scan["Index Name"] == "customers_name_trgm_gist" and "Order By" in scan
+
+
+def _trgm_operators(conn: Any, method: str, family: str) -> dict[str, str]:
+    """Operator -> purpose ('s' search, 'o' ordering) of a pg_trgm operator family."""
+    return dict(
+        conn.execute(
+            "SELECT amopopr::regoperator::text, amoppurpose::text FROM pg_amop AS o "
+            "JOIN pg_opfamily AS f ON f.oid = o.amopfamily "
+            "JOIN pg_am AS a ON a.oid = f.opfmethod WHERE a.amname = %s AND f.opfname = %s",
+            (method, family),
+        ).fetchall()
+    )
+
+
+def test_trigram_operator_classes(new_pg_db):
+    conn = new_pg_db("none")  # the template's extensions include pg_trgm
+    gin = _trgm_operators(conn, "gin", "gin_trgm_ops")
+    gist = _trgm_operators(conn, "gist", "gist_trgm_ops")
+    served = {"~~(text,text)", "~~*(text,text)", "~(text,text)", "~*(text,text)", "%(text,text)"}
+    assert served <= set(gin) and served <= set(gist)
+    assert gist.get("<->(text,text)") == "o"  # GiST orders by distance
+    assert "<->(text,text)" not in gin  # GIN cannot
+    assert scalar(conn, "SELECT round((1 - similarity('abc', 'abd'))::numeric, 6)") == scalar(
+        conn, "SELECT round(('abc' <-> 'abd')::numeric, 6)"
+    )
+
+
+def test_trigram_index_is_not_worth_it_on_the_sample(new_pg_db):
+    conn = new_pg_db("sample")
+    plans = replay(conn, S + "trgm.sql").plans
+    assert node_types(plans[1]) == ["Seq Scan"]  # the index exists, the planner reads the table
+    assert scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'customers'") == 25
+    assert scalar(conn, "SELECT count(*) FROM customers") == 2000
+
+
 @pytest.fixture
 def brin(new_pg_db):
     conn = new_pg_db("sample")
@@ -539,6 +843,105 @@ def test_brin_on_a_scattered_column_narrows_nothing(new_pg_db):
     # "every one of the 562 pages matched some block range ... rechecked every row"
     assert heap["Lossy Heap Blocks"] == table_pages
     assert heap["Actual Rows"] + heap["Rows Removed by Index Recheck"] == table_rows
+
+
+def _heap(plan: dict) -> dict:
+    (heap,) = [n for n in plan_nodes(plan) if n["Node Type"] == "Bitmap Heap Scan"]
+    return heap
+
+
+def brin_summaries(conn: Any, index: str) -> int:
+    """The number of block-range summaries a BRIN index holds (pageinspect)."""
+    return scalar(
+        conn,
+        "SELECT count(*) FROM generate_series(0, (pg_relation_size(%s::regclass) / 8192)::int - 1)"
+        " AS b, brin_page_items(get_raw_page(%s, b), %s::regclass) "
+        "WHERE brin_page_type(get_raw_page(%s, b)) = 'regular'",
+        (index, index, index, index),
+    )
+
+
+def test_brin_pages_beyond_the_summaries_are_read_until_summarised(brin):
+    conn, _ = brin
+    pages_before = scalar(conn, "SELECT pg_relation_size('events') / 8192")
+    assert pages_before == 562  # "from page 562"
+    done = replay(conn, S + "brin-new-pages.sql")
+    unsummarised, summarised = done.plans
+    (([count],),) = done.rows("brin_summarize_new_values")
+    pages = scalar(conn, "SELECT pg_relation_size('events') / 8192")
+    assert pages == 889  # "to page 888"
+    assert count == 2 == -(-(pages - 640) // 128)  # ranges 640-767 and 768-888
+    before, after = _heap(unsummarised), _heap(summarised)
+    assert after["Actual Rows"] == before["Actual Rows"] == 502
+    assert after["Lossy Heap Blocks"] == 128
+    # every page of the two unsummarised ranges was read, and no more
+    assert before["Lossy Heap Blocks"] - after["Lossy Heap Blocks"] == pages - 640
+    assert before["Rows Removed by Index Recheck"] > 3 * after["Rows Removed by Index Recheck"]
+
+
+def test_vacuum_summarises_complete_brin_ranges_only(brin):
+    conn, _ = brin
+    path = S + "brin-new-pages.sql"
+    (summarise,) = [i for i, s in enumerate(statements(path)) if "brin_summarize_new" in s]
+    replay(conn, path, upto=summarise)
+    conn.execute("VACUUM events")
+    pages = scalar(conn, "SELECT pg_relation_size('events') / 8192")
+    # VACUUM summarised the complete range 640-767; the last one, 768-888, is still being filled
+    plan = replay(conn, path, start=summarise + 1).plans[0]
+    assert _heap(plan)["Lossy Heap Blocks"] == 128 + (pages - 768)
+    assert scalar(conn, "SELECT brin_summarize_new_values('events_created_at_brin')") == 1
+    plan = replay(conn, path, start=summarise + 1).plans[0]
+    assert _heap(plan)["Lossy Heap Blocks"] == 128
+
+
+def test_brin_autosummarize_is_a_storage_parameter(brin):
+    conn, _ = brin
+    conn.execute(
+        "CREATE INDEX events_created_at_brin_auto ON events USING brin (created_at) "
+        "WITH (autosummarize = on)"
+    )
+    options = "SELECT reloptions FROM pg_class WHERE relname = 'events_created_at_brin_auto'"
+    assert scalar(conn, options) == ["autosummarize=on"]
+
+
+def test_brin_fewer_pages_per_range_read_fewer_pages(brin):
+    conn, _ = brin
+    conn.execute("CREATE EXTENSION pageinspect")
+    assert brin_summaries(conn, "events_created_at_brin") == 5  # 562 pages / 128
+    done = replay(conn, S + "brin-pages-per-range.sql")
+    wide, narrow = (_heap(plan) for plan in done.plans)
+    assert uses_index(done.plans[0], "events_created_at_brin")
+    assert uses_index(done.plans[1], "events_created_at_brin16")
+    assert (wide["Lossy Heap Blocks"], narrow["Lossy Heap Blocks"]) == (128, 32)
+    assert wide["Actual Rows"] == narrow["Actual Rows"]
+    assert brin_summaries(conn, "events_created_at_brin16") == 36  # "36 instead of 5"
+    # "both fit in the one data page of a 24 kB index"
+    assert done.rows("AS size")[0] == [("24 kB",)]
+    conn.execute("CREATE INDEX events_created_at_brin ON events USING brin (created_at)")
+    for index in ("events_created_at_brin", "events_created_at_brin16"):
+        types = conn.execute(
+            "SELECT brin_page_type(get_raw_page(%s, b)) FROM generate_series(0, 2) AS b", (index,)
+        ).fetchall()
+        assert types == [("meta",), ("revmap",), ("regular",)]
+        assert scalar(conn, "SELECT pg_relation_size(%s::regclass)", (index,)) == 3 * 8192
+
+
+def test_brin_minmax_multi_copes_with_outliers(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, S + "brin-outliers.sql")
+    minmax, multi = done.plans
+    (((relpages,),),) = done.rows("relpages")
+    assert uses_index(minmax, "events_clock_minmax") and uses_index(multi, "events_clock_multi")
+    assert _heap(minmax)["Lossy Heap Blocks"] == relpages == 318  # every page, three ranges
+    assert _heap(multi)["Lossy Heap Blocks"] == 128  # one range
+    assert _heap(minmax)["Actual Rows"] == _heap(multi)["Actual Rows"]
+    # "Eighty events dated 2000, one in 500", in every block range
+    ranges = conn.execute(
+        "SELECT DISTINCT (ctid::text::point)[0]::int / 128 FROM events_clock "
+        "WHERE created_at = '2000-01-01'"
+    ).fetchall()
+    assert scalar(conn, "SELECT count(*) FROM events_clock WHERE created_at < '2001-01-01'") == 80
+    assert len(ranges) == 3
 
 
 def test_hash_index_serves_equality_only(new_pg_db):
@@ -658,6 +1061,50 @@ def test_failed_concurrent_unique_build_leaves_an_invalid_index(new_pg_db):
         conn.execute("CREATE INDEX CONCURRENTLY sessions_user_id_key ON sessions (user_id)")
     conn.execute(drop)
     assert conn.execute(find).fetchall() == []
+
+
+NEW_SESSIONS = (
+    "INSERT INTO sessions (user_id, token, expires_at) "
+    "SELECT user_id, md5(token), expires_at FROM sessions"
+)
+
+
+def test_index_that_never_became_ready_costs_writes_nothing(new_pg_db):
+    conn = new_pg_db("sample")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        replay(conn, S + "invalid-build.sql")
+    index = "'sessions_user_id_key'::regclass"
+    ready = f"SELECT indisready FROM pg_index WHERE indexrelid = {index}"
+    assert scalar(conn, ready) is False
+    assert scalar(conn, f"SELECT pg_relation_size({index})") == 0
+    conn.execute(NEW_SESSIONS)  # writes skip it: it stays empty
+    assert scalar(conn, f"SELECT pg_relation_size({index})") == 0
+
+
+def test_invalid_but_ready_unique_index_is_maintained_and_enforced(new_pg_db, capsys):
+    conn = new_pg_db("sample")
+    run_python(S + "invalid-ready.py", conn=conn)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("CREATE UNIQUE INDEX CONCURRENTLY: 55P03")  # lock_not_available
+    sizes = [size_bytes(line.rsplit("size=", 1)[1]) for line in printed[1:3]]
+    assert 0 < sizes[0] < sizes[1]  # every insert went into the invalid index
+    assert printed[3].startswith("INSERT of an existing token: 23505")  # unique_violation
+    index = "'sessions_token_key'::regclass"
+    flags = f"SELECT indisvalid, indisready FROM pg_index WHERE indexrelid = {index}"
+    assert conn.execute(flags).fetchone() == (False, True)
+    # every row, the 5,000 new ones included, has its entry
+    conn.execute("CREATE EXTENSION pageinspect")
+    entries = btree_entries(conn, "sessions_token_key")
+    assert entries == scalar(conn, "SELECT count(*) FROM sessions") == 10000
+    # the planner ignores it, even when told to avoid the table scan
+    conn.execute("SET enable_seqscan = off")
+    token = scalar(conn, "SELECT token FROM sessions WHERE id = 1")
+    plan = explain(conn, "SELECT id FROM sessions WHERE token = %s", (token,))
+    assert "sessions_token_key" not in index_names(plan)
+    conn.execute("RESET enable_seqscan")
+    # and it still enforces uniqueness, for an UPDATE as well
+    with pytest.raises(psycopg.errors.UniqueViolation, match="sessions_token_key"):
+        conn.execute("UPDATE sessions SET token = %s WHERE id = 2", (token,))
 
 
 def test_reindex_concurrently_shrinks_a_bloated_index(new_pg_db):
@@ -788,3 +1235,61 @@ def test_mariadb_virtual_column_index_serves_only_queries_naming_it(mariadb_conn
     else:
         assert named[0]["key"] == "orders_pending_since_idx"
         assert status[0]["key"] is None and "Using filesort" in status[0]["Extra"]
+
+
+def _mariadb_results(
+    conn: Any, path: str, start: int = 0, upto: int | None = None
+) -> list[tuple[str, list]]:
+    """Run a MariaDB snippet's statements [start:upto]; each with the rows it returned."""
+    done = []
+    with conn.cursor() as cur:
+        for text in statements(path)[start:upto]:
+            cur.execute(text)
+            done.append((text, list(cur.fetchall()) if cur.description else []))
+    return done
+
+
+def _leading_indexes(conn: Any, table: str, column: str) -> set[str]:
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE()"
+            " AND table_name = %s AND column_name = %s AND seq_in_index = 1",
+            (table, column),
+        )
+        return {r[0] for r in cur.fetchall()}
+
+
+def test_innodb_creates_an_index_for_a_foreign_key(mariadb_conn):
+    from playbooks.runner import server_version
+
+    path = "mariadb/indexing/fk-creates-index.sql"
+    (add_fk,) = [i for i, s in enumerate(statements(path)) if "FOREIGN KEY" in s]
+    _mariadb_results(mariadb_conn, path, upto=add_fk)
+    assert not _leading_indexes(mariadb_conn, "orders", "customer_id")  # none before
+    done = _mariadb_results(mariadb_conn, path, start=add_fk)
+    shown = done[-1][1]
+    assert ("PRIMARY", "id") in shown
+    (created,) = _leading_indexes(mariadb_conn, "orders", "customer_id")
+    assert (created, "customer_id") in shown
+    if server_version(mariadb_conn)[0] == "mariadb":
+        assert created == "orders_customer_id_fkey"  # "named after the constraint"
+        # an index of your own on the same columns replaces it
+        with mariadb_conn.cursor() as cur:
+            cur.execute("CREATE INDEX orders_customer_id_idx ON orders (customer_id)")
+        assert _leading_indexes(mariadb_conn, "orders", "customer_id") == {"orders_customer_id_idx"}
+
+
+def test_innodb_secondary_index_carries_the_primary_key(mariadb_conn):
+    from playbooks.runner import server_version
+
+    covered, to_rows = _mariadb_explain(mariadb_conn, "mariadb/indexing/clustered-pk.sql")
+    if server_version(mariadb_conn)[0] == "mysql":  # MySQL 9.7 explains as a tree by default
+        tree = covered[0]["EXPLAIN"]
+        assert "Covering index lookup on orders using orders_status_idx" in tree
+        assert "Sort" not in tree
+        assert "Covering index" not in to_rows[0]["EXPLAIN"]
+    else:
+        extra = covered[0]["Extra"].split("; ")
+        assert covered[0]["key"] == "orders_status_idx"
+        assert "Using index" in extra and "Using filesort" not in extra
+        assert "Using index" not in to_rows[0]["Extra"].split("; ")
