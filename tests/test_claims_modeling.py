@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +20,8 @@ import pytest
 
 from playbooks import replay as shared
 from playbooks.checklist import phases
-from playbooks.replay import scalar
-from playbooks.sql import explain, index_names, node_types
+from playbooks.replay import run_python, scalar
+from playbooks.sql import explain, index_names, node_types, plan_nodes
 
 S = "postgres/modeling/"
 
@@ -122,6 +123,26 @@ def test_customer_user_link_is_optional_and_not_unique(shared_dbs):
     # ... but the schema would accept it
     conn.execute("INSERT INTO customers (user_id, name, email, region) VALUES (1, 'x', 'x', 'US')")
     assert scalar(conn, duplicates) == 1
+
+
+def test_sample_categories_admit_two_top_level_rows_with_one_name(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay_until_error(conn, "categories-duplicate-root.sql", psycopg.errors.UniqueViolation)
+    (rows,) = done.selected()
+    assert [(parent, name) for _, parent, name in rows] == [(None, "Clothing")] * 2
+    # the sample schema's constraint is a plain UNIQUE: NULLs distinct
+    assert (
+        scalar(
+            conn,
+            "SELECT i.indnullsnotdistinct FROM pg_constraint AS c JOIN pg_index AS i "
+            "ON i.indexrelid = c.conindid WHERE c.conname = 'categories_parent_id_name_key'",
+        )
+        is False
+    )
+    # under a parent the same constraint refuses the duplicate (the page's last statement)
+    assert (
+        scalar(conn, "SELECT count(*) FROM categories WHERE parent_id = 25 AND name = 'Kids'") == 1
+    )
 
 
 # --- referential actions ---------------------------------------------------------------------
@@ -473,6 +494,92 @@ def test_recomputing_trigger_loses_a_concurrent_line(new_pg_db):
     assert total < lines
 
 
+def test_delta_trigger_fails_with_40001_above_read_committed(new_pg_db, capsys):
+    conn = new_pg_db("sample")
+    run_python(S + "delta-trigger-isolation.py", conn=conn)
+    assert capsys.readouterr().out.splitlines() == [
+        "READ COMMITTED: the second committed",
+        "REPEATABLE READ: the second failed: could not serialize access due to concurrent "
+        "update (40001)",
+        "SERIALIZABLE: the second failed: could not serialize access due to concurrent "
+        "update (40001)",
+        "the total equals the sum of the lines after each: True",
+    ]
+    # both READ COMMITTED lines are in; above it, the first's line only: the second rolled back
+    lines = "SELECT array_agg(line_no ORDER BY line_no) FROM order_items WHERE order_id = 20000"
+    assert [n for n in scalar(conn, lines) if n >= 10] == [10, 11, 20, 30]
+
+
+def _second_waits(conn: Any, isolation: str, first_line: int) -> Exception | None:
+    """The second transaction (at `isolation`) adds a line to order 20000 while the first,
+    which added one too, is still open; it waits for the first's COMMIT. What it raised."""
+    add = (
+        "INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) "
+        "SELECT 20000, %s, id, 1, price FROM products WHERE id = %s"
+    )
+    raised: list[Exception] = []
+
+    def second_writer(second: Any) -> None:
+        try:
+            second.execute(add, (first_line + 1, 14))
+            second.execute("COMMIT")
+        except psycopg.Error as e:
+            raised.append(e)
+            second.execute("ROLLBACK")
+
+    with another(conn) as first, another(conn) as second, another(conn) as watcher:
+        first.execute(f"BEGIN ISOLATION LEVEL {isolation}")
+        second.execute(f"BEGIN ISOLATION LEVEL {isolation}")
+        second.execute("SELECT 1")  # its snapshot, taken before the first commits
+        first.execute(add, (first_line, 7))
+        worker = threading.Thread(target=second_writer, args=(second,))
+        worker.start()
+        wait_until_blocked(watcher, second.info.backend_pid)
+        first.execute("COMMIT")
+        worker.join(timeout=10)
+        assert not worker.is_alive()
+        if raised:  # the application's retry: the whole transaction again, on a new snapshot
+            second.execute(f"BEGIN ISOLATION LEVEL {isolation}")
+            second.execute(add, (first_line + 1, 14))
+            second.execute("COMMIT")
+    return raised[0] if raised else None
+
+
+TOTAL_RIGHT = (
+    "SELECT total = (SELECT sum(quantity * unit_price) FROM order_items WHERE order_id = 20000) "
+    "FROM orders WHERE id = 20000"
+)
+
+
+@pytest.mark.parametrize("isolation", ["REPEATABLE READ", "SERIALIZABLE"])
+def test_delta_trigger_waits_then_fails_and_the_retry_commits(new_pg_db, isolation):
+    conn = new_pg_db("sample")
+    replay(conn, "cached-total-trigger.sql")
+    error = _second_waits(conn, isolation, 40)
+    assert isinstance(error, psycopg.errors.SerializationFailure)
+    assert error.sqlstate == "40001"
+    assert (
+        scalar(conn, "SELECT count(*) FROM order_items WHERE order_id = 20000 AND line_no >= 40")
+        == 2
+    )
+    assert scalar(conn, TOTAL_RIGHT)
+    # the control: at READ COMMITTED the same wait ends in a commit, no retry needed
+    assert _second_waits(conn, "READ COMMITTED", 50) is None
+    assert scalar(conn, TOTAL_RIGHT)
+
+
+@pytest.mark.parametrize("isolation", ["REPEATABLE READ", "SERIALIZABLE"])
+def test_recomputing_trigger_fails_too_above_read_committed_instead_of_losing_a_line(
+    new_pg_db, isolation
+):
+    conn = new_pg_db("sample")
+    replay(conn, "cached-total-trigger.sql", upto=2)  # the function and the trigger
+    conn.execute(RECOMPUTE)
+    error = _second_waits(conn, isolation, 40)
+    assert isinstance(error, psycopg.errors.SerializationFailure)
+    assert scalar(conn, TOTAL_RIGHT)
+
+
 def test_generated_column_is_row_local(new_pg_db):
     conn = new_pg_db("sample")
     done = replay_until_error(conn, "generated-column.sql", psycopg.errors.FeatureNotSupported)
@@ -787,6 +894,211 @@ def test_domain_checks_every_column_of_its_type(new_pg_db):
     conn.execute("INSERT INTO old_offers VALUES ('SAU-0007919'), ('sau-7919')")
     with pytest.raises(psycopg.errors.CheckViolation):
         conn.execute("ALTER TABLE old_offers ALTER COLUMN sku TYPE sku_code")
+
+
+# --- types -----------------------------------------------------------------------------------
+
+
+def check_objects(conn: Any, check: str) -> list[str]:
+    """The objects a `playbook check` check (its snippet file) reports on this database."""
+    (sql,) = shared.statements(f"postgres/checks/{check}.sql")
+    return [row[1] for row in conn.execute(sql).fetchall()]
+
+
+def test_timestamptz_is_one_instant_shown_in_the_session_time_zone(new_pg_db):
+    conn = new_pg_db("none")
+    utc, paris, new_york = replay(conn, "timestamptz-display.sql").selected()
+    instant = datetime(2027, 4, 1, 7, 0, tzinfo=UTC)
+    shown = [utc[0][1], paris[0][1], new_york[0][1]]
+    assert all(value == instant for value in shown)  # one instant ...
+    assert [v.utcoffset() for v in shown] == [  # ... shown in three zones
+        timedelta(0),
+        timedelta(hours=2),
+        timedelta(hours=-4),
+    ]
+    assert new_york[0][2] is True
+    # no zone is kept with the value: 8 bytes, whatever zone it was written in
+    assert scalar(conn, "SELECT pg_column_size(live_at) FROM launches") == 8
+
+
+def test_a_local_time_with_its_zone_follows_summer_time_a_stored_offset_does_not(new_pg_db):
+    conn = new_pg_db("none")
+    (rows,) = replay(conn, "appointment-local-time.sql").selected()
+    march, april = rows
+    assert march[1:] == (datetime(2027, 3, 25, 8, 0, tzinfo=UTC), datetime(2027, 3, 25, 9, 0))
+    assert april[1:] == (datetime(2027, 4, 1, 7, 0, tzinfo=UTC), datetime(2027, 4, 1, 10, 0))
+    # +01 was Paris's offset at booking time, and summer time begins on 28 March 2027
+    offset = "SELECT (%s::timestamp AT TIME ZONE 'Europe/Paris') AT TIME ZONE 'UTC'"
+    assert scalar(conn, offset, ("2027-02-15 12:00",)) == datetime(2027, 2, 15, 11, 0)
+    assert scalar(conn, offset, ("2027-03-28 01:00",)) == datetime(2027, 3, 28, 0, 0)
+    assert scalar(conn, offset, ("2027-03-28 04:00",)) == datetime(2027, 3, 28, 2, 0)
+    # `playbook check` lists the local time's column, and only it
+    assert check_objects(conn, "timestamp-without-time-zone") == ["appointments.local_at"]
+
+
+def test_zone_rules_change_an_offset_is_no_zone_and_the_spring_gap(new_pg_db):
+    conn = new_pg_db("none")
+    moscow, offsets, gap = replay(conn, "time-zone-offset.sql").selected()
+    assert moscow == [
+        (datetime(2013, 6, 1, 8, 0, tzinfo=UTC), datetime(2015, 6, 1, 9, 0, tzinfo=UTC))
+    ]
+    # UTC+04 all year from 2011 (winter included), UTC+03 from 26 October 2014
+    noon = "SELECT %s::timestamp AT TIME ZONE 'Europe/Moscow'"
+    for day, utc_hour in (("2012-01-15", 8), ("2014-10-25", 8), ("2014-10-27", 9)):
+        at = datetime.fromisoformat(day).replace(hour=utc_hour, tzinfo=UTC)
+        assert scalar(conn, noon, (f"{day} 12:00",)) == at
+    # '+01' as a zone name is POSIX: west positive, so UTC-01; an interval is ISO: UTC+01
+    assert offsets == [
+        (datetime(2027, 4, 1, 10, 0, tzinfo=UTC), datetime(2027, 4, 1, 8, 0, tzinfo=UTC))
+    ]
+    # a fixed offset knows no summer time: +01:00 in April is an hour off Paris
+    assert scalar(
+        conn,
+        "SELECT timestamp '2027-04-01 09:00' AT TIME ZONE INTERVAL '+01:00' "
+        "<> timestamp '2027-04-01 09:00' AT TIME ZONE 'Europe/Paris'",
+    )
+    assert gap == [(datetime(2027, 3, 28, 1, 30, tzinfo=UTC),)]
+    assert scalar(conn, "SELECT %s::timestamptz AT TIME ZONE 'Europe/Paris'", gap[0]) == (
+        datetime(2027, 3, 28, 3, 30)
+    )
+    # the Debian packages read the system's time zone database
+    configure = scalar(conn, "SELECT setting FROM pg_config WHERE name = 'CONFIGURE'")
+    assert "--with-system-tzdata" in configure
+
+
+def test_money_takes_its_format_from_lc_monetary_and_stores_no_currency(new_pg_db):
+    conn = new_pg_db("none")
+    locale, money, exact, arithmetic = replay(conn, "money.sql").selected()
+    assert locale == [("C.UTF-8",)]
+    assert money == [("SKU-1", "$12.35")]  # a euro price, shown in dollars, rounded
+    assert exact == [("SKU-1", Decimal("12.35"), "EUR")]
+    assert arithmetic == [(True, False, 0.30000000000000004)]
+    # an 8-byte integer, no precision of its own, a setting any session may change
+    assert scalar(conn, "SELECT typlen FROM pg_type WHERE oid = 'money'::regtype") == 8
+    with pytest.raises(psycopg.errors.SyntaxError, match="type modifier is not allowed"):
+        conn.execute("CREATE TABLE m (price money(12,4))")
+    assert scalar(conn, "SELECT context FROM pg_settings WHERE name = 'lc_monetary'") == "user"
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("INSERT INTO prices VALUES ('SKU-2', 1.00, 'eur')")
+    assert check_objects(conn, "money-columns") == ["prices_money.price"]
+
+
+def test_enum_sorts_by_declaration_adds_and_renames_but_drops_no_value(scratch):
+    conn = scratch("none")
+    # no DROP VALUE: unknown syntax on 15; parsed, and refused, on 17 and 18
+    version = conn.info.server_version // 10000
+    assert version in (15, 17, 18)
+    refused = {15: psycopg.errors.SyntaxError}.get(version, psycopg.errors.FeatureNotSupported)
+    done = replay_until_error(conn, "status-enum.sql", refused)
+    ordered, values = done.selected()
+    assert ordered == [(2, "open"), (3, "in_progress"), (1, "closed")]  # declaration order
+    alphabetical = conn.execute("SELECT id FROM tickets ORDER BY status::text").fetchall()
+    assert alphabetical == [(1,), (2,), (3,)]  # closed, open, working
+    assert values == [("{open,working,waiting,closed}",)]
+    assert scalar(conn, "SELECT pg_column_size(status) FROM tickets WHERE id = 1") == 4
+    # the new value cannot be used before the transaction that added it commits
+    replay(conn, "status-enum-in-transaction.sql", upto=-1)
+    with pytest.raises(psycopg.errors.UnsafeNewEnumValueUsage) as caught:
+        conn.execute(statements("status-enum-in-transaction.sql")[-1])
+    assert caught.value.sqlstate == "55P04"
+    conn.execute("ROLLBACK")
+    assert "rejected" not in scalar(conn, "SELECT enum_range(NULL::ticket_status)::text")
+    with conn.transaction():
+        conn.execute("ALTER TYPE ticket_status ADD VALUE 'rejected'")
+    conn.execute("INSERT INTO tickets VALUES (4, 'rejected')")  # after the commit: usable
+    # taking a value out: a new type, and converting the column rewrites the table
+    conn.execute("CREATE TYPE ticket_status_2 AS ENUM ('open', 'working', 'closed', 'rejected')")
+    before = scalar(conn, "SELECT pg_relation_filenode('tickets')")
+    conn.execute(
+        "ALTER TABLE tickets ALTER COLUMN status TYPE ticket_status_2 "
+        "USING status::text::ticket_status_2"
+    )
+    assert scalar(conn, "SELECT pg_relation_filenode('tickets')") != before
+
+
+def test_a_check_list_is_replaced_and_validate_refuses_a_value_still_in_use(scratch):
+    conn = scratch("none")
+    done = replay_until_error(conn, "status-check.sql", psycopg.errors.CheckViolation)
+    assert done.selected() == [[(1, "closed"), (3, "in_progress"), (2, "open")]]  # as text
+    # the new list holds for new rows at once; the old rows were never checked against it
+    assert (
+        scalar(conn, "SELECT convalidated FROM pg_constraint WHERE conname = 'tasks_status_check'")
+        is False
+    )
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("INSERT INTO tasks VALUES (4, 'in_progress')")
+    conn.execute("INSERT INTO tasks VALUES (4, 'waiting')")
+    conn.execute("UPDATE tasks SET status = 'waiting' WHERE status = 'in_progress'")
+    conn.execute("ALTER TABLE tasks VALIDATE CONSTRAINT tasks_status_check")  # now it passes
+
+
+def test_a_lookup_table_changes_by_rows_and_its_foreign_key_guards_removal(scratch):
+    conn = scratch("none")
+    (rows,) = replay(conn, "status-lookup.sql").selected()
+    assert rows == [(2, "open"), (3, "waiting")]  # not final, in the table's order
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("DELETE FROM job_statuses WHERE status = 'waiting'")
+    conn.execute("DELETE FROM job_statuses WHERE status = 'in_progress'")  # no job has it
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("INSERT INTO jobs VALUES (4, 'in_progress')")
+
+
+def _estimates(rows: list[tuple]) -> dict[str, tuple[int, int]]:
+    return {f: (estimated, actual) for f, estimated, actual in rows}
+
+
+def test_the_planner_guesses_half_a_percent_for_a_jsonb_field(new_pg_db):
+    conn = new_pg_db("none")
+    before, after = replay(conn, "jsonb-statistics.sql").selected()
+    before, after = _estimates(before), _estimates(after)
+    delivered, lost = "doc->>'status' = 'delivered'", "doc->>'status' = 'lost'"
+    assert before[delivered][1] == 18000 and before[lost][1] == 20
+    # the column: estimated from its statistics
+    for f in ("status = 'delivered'", "status = 'lost'"):
+        estimated, actual = before[f]
+        assert 0.9 < estimated / actual < 1.1
+    # the field: 0.5 % of the table, whatever it holds
+    rows = scalar(conn, "SELECT reltuples FROM pg_class WHERE relname = 'parcels'")
+    assert before[delivered][0] == before[lost][0] == round(rows * 0.005) == 100
+    assert before[delivered][1] / before[delivered][0] >= 100  # 180 times too few
+    assert before[lost][0] / before[lost][1] >= 4  # five times too many
+    # with statistics on the expression: close
+    for f in (delivered, lost):
+        estimated, actual = after[f]
+        assert 0.9 < estimated / actual < 1.1
+
+
+def test_the_plan_follows_the_guess_and_an_expression_index_gives_statistics(new_pg_db):
+    conn = new_pg_db("none")
+    statistics_at = [
+        i for i, s in enumerate(statements("jsonb-statistics.sql")) if "CREATE STATISTICS" in s
+    ][0]
+    replay(conn, "jsonb-statistics.sql", upto=statistics_at)  # the table, before the statistics
+    # ten scans per parcel, stored in parcel order
+    conn.execute(
+        "CREATE TABLE scans AS SELECT p AS parcel_id, n AS seq "
+        "FROM generate_series(1, 20000) AS p, generate_series(1, 10) AS n ORDER BY p, n"
+    )
+    conn.execute("CREATE INDEX ON scans (parcel_id)")
+    conn.execute("ANALYZE scans")
+    join = (
+        "SELECT count(*) FROM parcels AS p JOIN scans AS s ON s.parcel_id = p.id "
+        "WHERE p.doc->>'status' = 'delivered'"
+    )
+    guessed = explain(conn, join, analyze=True)
+    assert "Nested Loop" in node_types(guessed)
+    (loop,) = [n for n in plan_nodes(guessed) if n["Node Type"] == "Nested Loop"]
+    outer, inner = loop["Plans"]
+    assert outer["Plan Rows"] == 100 and outer["Actual Rows"] == 18000
+    assert inner["Actual Loops"] == 18000  # 100 look-ups planned, 18,000 run
+    # an index on the expression: its statistics come with the next ANALYZE
+    conn.execute("CREATE INDEX parcels_doc_status_idx ON parcels ((doc->>'status'))")
+    conn.execute("ANALYZE parcels")
+    estimated = explain(conn, "SELECT * FROM parcels WHERE doc->>'status' = 'delivered'")
+    assert 0.9 < estimated["Plan Rows"] / 18000 < 1.1
+    informed = explain(conn, join)
+    assert "Nested Loop" not in node_types(informed)
+    assert "Hash Join" in node_types(informed)
 
 
 # --- primary keys ----------------------------------------------------------------------------
