@@ -13,15 +13,17 @@ in the same database in the same run, with a generous threshold.
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 import time
 from typing import Any
 
+import psycopg
 import pytest
 
 from playbooks.replay import replay, run_python, scalar, statements
-from playbooks.sql import index_names, node_types, plan_nodes
+from playbooks.sql import explain, index_names, node_types, plan_nodes
 
 S = "postgres/optimization/"
 P = "python/optimization/"
@@ -213,6 +215,144 @@ def test_stale_statistics_misestimate_until_analyze(new_pg_db):
     assert abs(bitmap["Plan Rows"] - 29903) / 29903 < 0.1  # "within a few percent"
     assert after["Node Type"] == "Aggregate" and after["Strategy"] == "Hashed"
     assert "Sort" not in node_types(after)
+
+
+# --- correlated columns: extended statistics ------------------------------------------------------
+
+CORRELATED = S + "correlated-columns.sql"
+DEPENDENCIES = S + "extended-statistics.sql"
+LYON_FR = "SELECT id FROM customers WHERE city = 'Lyon' AND country = 'FR'"
+
+
+def customers_where(conn: Any, condition: str) -> int:
+    return scalar(conn, f"SELECT count(*) FROM customers WHERE {condition}")
+
+
+def estimate(conn: Any, query: str) -> float:
+    """The planner's row estimate for `query`, without running it."""
+    return explain(conn, query)["Plan Rows"]
+
+
+def n_distinct(conn: Any, column: str) -> float:
+    return scalar(
+        conn,
+        "SELECT n_distinct FROM pg_stats WHERE tablename = 'customers' AND attname = %s",
+        [column],
+    )
+
+
+def test_correlated_columns_are_underestimated_whatever_the_statistics_target(new_pg_db):
+    conn = new_pg_db("sample")
+    done = replay(conn, CORRELATED)
+    # each column's statistics are exact: ANALYZE sampled all 2,000 rows (fewer than 300 x 100)
+    assert scalar(conn, "SHOW default_statistics_target") == "100"
+    assert customers_where(conn, "true") == 2000
+    lyon, france = customers_where(conn, "city = 'Lyon'"), customers_where(conn, "country = 'FR'")
+    assert (lyon, france) == (52, 113)
+    [frequencies] = done.rows("most_common_freqs")
+    assert frequencies == [("city", "Lyon", 0.026), ("country", "FR", 0.0565)]
+    assert (lyon / 2000, france / 2000) == (0.026, 0.0565)
+    # the city determines the country: the second condition removes nothing
+    assert customers_where(conn, "city = 'Lyon' AND country = 'FR'") == lyon
+    countries_per_city = (
+        "SELECT count(DISTINCT country) FROM customers WHERE city IS NOT NULL GROUP BY city"
+    )
+    assert {n for (n,) in conn.execute(countries_per_city)} == {1}
+    [plan] = done.plans
+    assert node_types(plan) == ["Nested Loop", "Seq Scan", "Index Scan"]
+    scan = node(plan, "Seq Scan", "customers")
+    # the planner multiplies the two fractions: 2,000 x 0.026 x 0.0565 = 2.9
+    assert scan["Plan Rows"] == round(2000 * 0.026 * 0.0565) == 3
+    assert scan["Actual Rows"] == 52 and scan["Plan Rows"] < scan["Actual Rows"] / 10
+    lookups = node(plan, "Index Scan", "orders")
+    assert lookups["Index Name"] == "orders_customer_id_idx"
+    assert lookups["Actual Loops"] == 52  # one index look-up per customer, planned for 3
+    assert (plan["Plan Rows"], plan["Actual Rows"]) == (30, 551)  # the join inherits the error
+    # the common advice: a statistics target of 1000 for both columns, and the same estimate
+    [target] = replay(conn, S + "statistics-target.sql").plans
+    targets = conn.execute(
+        "SELECT attname, attstattarget FROM pg_attribute "
+        "WHERE attrelid = 'customers'::regclass AND attname IN ('city', 'country')"
+    ).fetchall()
+    assert dict(targets) == {"city": 1000, "country": 1000}
+    [shown] = [q for q in statements(CORRELATED) if "most_common_freqs" in q]
+    assert conn.execute(shown).fetchall() == frequencies  # analysed again: the same fractions
+    assert (target["Plan Rows"], target["Actual Rows"]) == (3, 52)
+
+
+def test_dependencies_correct_the_estimate_and_the_join_is_planned_again(new_pg_db):
+    conn = new_pg_db("sample")
+    [before] = replay(conn, CORRELATED).plans
+    # the statistics object does nothing until ANALYZE has filled it
+    replay(conn, DEPENDENCIES, upto=1)
+    assert estimate(conn, LYON_FR) == 3
+    conn.execute("DROP STATISTICS customers_city_country")
+    done = replay(conn, DEPENDENCIES)
+    [after] = done.plans
+    # pg_stats_ext names the columns by number: 7 is city, 8 is country
+    attnums = conn.execute(
+        "SELECT attname, attnum FROM pg_attribute "
+        "WHERE attrelid = 'customers'::regclass AND attname IN ('city', 'country')"
+    ).fetchall()
+    assert dict(attnums) == {"city": 7, "country": 8}
+    [[(dependencies,)]] = done.rows("pg_stats_ext")
+    degrees = json.loads(dependencies)
+    # country => city: the share of customers whose country has a single city in the table
+    two_cities = customers_where(conn, "country IN ('FR', 'DE')")
+    assert degrees == {"7 => 8": 1.0, "8 => 7": pytest.approx(1 - two_cities / 2000)}
+    assert degrees["8 => 7"] == pytest.approx(0.8805)
+    scan = node(after, "Seq Scan", "customers")
+    assert scan["Plan Rows"] == scan["Actual Rows"] == 52  # within a factor of 2, and exact
+    assert (after["Plan Rows"], after["Actual Rows"]) == (520, 551)
+    assert after["Actual Rows"] == before["Actual Rows"]  # the same rows, by another plan
+    # the plan for 52 customers: a hash join over one sequential scan of orders
+    assert after["Node Type"] == "Hash Join" and "Nested Loop" not in node_types(after)
+    assert node(after, "Seq Scan", "orders")["Actual Loops"] == 1
+    assert not index_names(after)
+
+
+def test_mcv_knows_absent_pairs_and_ndistinct_counts_the_groups(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, CORRELATED)
+    replay(conn, DEPENDENCIES)
+    absent, groups, absent_mcv, groups_ndistinct = replay(
+        conn, S + "extended-statistics-mcv.sql"
+    ).plans
+    # dependencies only: Lyon in Germany is estimated like Lyon, and no row matches
+    assert (absent["Plan Rows"], absent["Actual Rows"]) == (52, 0)
+    # the group count is the product of each column's distinct count
+    assert (n_distinct(conn, "city"), n_distinct(conn, "country")) == (10, 8)
+    assert groups["Plan Rows"] == 10 * 8
+    assert groups["Actual Rows"] == 11 and groups["Plan Rows"] > 5 * groups["Actual Rows"]
+    # 11 groups: ten cities, and the customers outside Europe, who have neither column
+    assert (
+        scalar(conn, "SELECT count(*) FROM (SELECT DISTINCT city, country FROM customers) d") == 11
+    )
+    assert customers_where(conn, "city IS NULL AND country IS NULL") == customers_where(
+        conn, "region <> 'EU'"
+    )
+    # mcv: an absent pair is rare, 1 row (the least the planner estimates); ndistinct: 11 groups
+    assert (absent_mcv["Plan Rows"], absent_mcv["Actual Rows"]) == (1, 0)
+    assert groups_ndistinct["Plan Rows"] == groups_ndistinct["Actual Rows"] == 11
+    assert node_types(groups) == node_types(groups_ndistinct) == ["Aggregate", "Seq Scan"]
+    assert groups["Strategy"] == groups_ndistinct["Strategy"] == "Hashed"
+    # all 11 pairs fit in the MCV list, whose length is bounded by the statistics target (100)
+    mcv_items = scalar(
+        conn,
+        "SELECT count(*) FROM pg_statistic_ext AS s "
+        "JOIN pg_statistic_ext_data AS d ON d.stxoid = s.oid, pg_mcv_list_items(d.stxdmcv) "
+        "WHERE s.stxname = 'customers_city_country'",
+    )
+    assert mcv_items == 11
+    # without a list of kinds, CREATE STATISTICS builds all three
+    conn.execute("CREATE STATISTICS customers_all_kinds ON city, country FROM customers")
+    kinds = scalar(
+        conn, "SELECT stxkind::text FROM pg_statistic_ext WHERE stxname = 'customers_all_kinds'"
+    )
+    assert kinds == "{d,f,m}"
+    # one table per statistics object
+    with pytest.raises(psycopg.errors.FeatureNotSupported):
+        conn.execute("CREATE STATISTICS customers_orders ON city, status FROM customers, orders")
 
 
 # --- optimizations ---------------------------------------------------------------------------------
