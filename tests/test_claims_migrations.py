@@ -1,4 +1,5 @@
-"""The claims of docs/phases/migrations.md, on PostgreSQL.
+"""The claims of docs/phases/migrations.md, on PostgreSQL, and on MariaDB and MySQL where the page
+turns to them (ALGORITHM and LOCK, metadata locks, DDL that commits).
 
 The lock table on the page is checked, row by row, against what the tests observe: for every
 statement of every pattern snippet, connection A runs it (in an open transaction, or — for the
@@ -13,14 +14,17 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import uuid
 from typing import Any
 
 import psycopg
+import pymysql
 import pytest
 
 from playbooks import paths
 from playbooks.checklist import phases
+from playbooks.lint import lint_text
 from playbooks.lint.observe import (
     blocked,
     connect_like,
@@ -31,10 +35,11 @@ from playbooks.lint.observe import (
     wait_until_waiting,
 )
 from playbooks.replay import run_python, scalar, statements
-from playbooks.sql import run_script, snippet
+from playbooks.sql import run_script, snippet, split_statements
 
 S = "postgres/migrations/"
 P = "python/migrations/"
+M = "mariadb/migrations/"
 PAGE = paths.DOCS / "phases/migrations.md"
 
 # The patterns of the lock table, in the page's order: (name, snippet file).
@@ -42,6 +47,7 @@ PATTERNS = [
     ("add a nullable column", "add-column-nullable.sql"),
     ("add a column with a constant or stable default", "add-column-default.sql"),
     ("add a column with a volatile default", "add-column-volatile.sql"),
+    ("add an identity, serial or generated column; widen int", "rewrites.sql"),
     ("create an index", "create-index.sql"),
     ("create an index concurrently", "create-index-concurrently.sql"),
     ("add a foreign key directly", "fk-direct.sql"),
@@ -407,6 +413,158 @@ def test_the_consistency_check_catches_a_planted_divergence(shard_urls, capsys, 
     assert verify(ns["source"], target, "customers") == []
     target.execute(plant)
     assert verify(ns["source"], target, "customers") != []
+
+
+# --- rewrites beyond the volatile default ---------------------------------------------------------
+
+
+def test_each_rewrite_rebuilds_the_indexes_and_the_catalog_change_does_not(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    index = "SELECT pg_relation_filenode('payments_pkey')"
+    for sql in statements(S + "rewrites.sql"):
+        before = scalar(conn, index)
+        conn.execute(sql)
+        rebuilt = scalar(conn, index) != before
+        # only adding the integer column with a constant default is a catalog change
+        assert rebuilt == ("DEFAULT 0" not in sql), sql
+    assert scalar(conn, "SELECT count(*) FROM payments WHERE cents = amount * 100") == 10000
+
+
+def test_the_linter_flags_each_rewrite_of_the_snippet():
+    text = snippet(S + "rewrites.sql")
+    rewrites = {"add-column-rewrites", "column-type-change"}
+    flagged = {f.line for f in lint_text(text, S + "rewrites.sql") if f.rule in rewrites}
+    lines = {s.line: s.text for s in split_statements(text)}
+    expected = {line for line, sql in lines.items() if "DEFAULT 0" not in sql}
+    assert flagged == expected, (flagged, lines)
+
+
+# --- MariaDB and MySQL --------------------------------------------------------------------------
+
+
+def maria_connect(server: Any, conn: Any) -> Any:
+    """Another connection to the database of `conn`."""
+    return pymysql.connect(
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=server.password,
+        database=conn.db.decode(),
+        autocommit=True,
+    )
+
+
+def maria_run(conn: Any, sqls: list[str]) -> list[Any]:
+    """Run statements; the affected-row count of each, or its rows where it returns some."""
+    done = []
+    with conn.cursor() as cur:
+        for sql in sqls:
+            affected = cur.execute(sql)
+            done.append([tuple(r) for r in cur.fetchall()] if cur.description else affected)
+    return done
+
+
+def maria_error(conn: Any, sql: str) -> int:
+    """The error number `sql` fails with."""
+    with conn.cursor() as cur, pytest.raises(pymysql.err.MySQLError) as failed:
+        cur.execute(sql)
+    return failed.value.args[0]
+
+
+def is_mariadb(conn: Any) -> bool:
+    return "mariadb" in conn.get_server_info().lower()
+
+
+def test_mariadb_instant_and_inplace_changes_touch_no_row(mariadb_conn):
+    *setup, instant, index = statements(M + "online-ddl.sql")
+    maria_run(mariadb_conn, setup)
+    # a copy reports every row as affected (the linter's page shows 1,000); these report none
+    assert maria_run(mariadb_conn, [instant, index]) == [0, 0]
+    keys = "SHOW INDEX FROM line_items WHERE Key_name = 'line_items_order_idx'"
+    assert maria_run(mariadb_conn, [keys, "SELECT count(note) FROM line_items"])[1] == [(0,)]
+
+
+def test_mariadb_refuses_an_inplace_widening_instead_of_copying(mariadb_conn):
+    *setup, widen = statements(M + "online-ddl-refused.sql")
+    maria_run(mariadb_conn, setup)
+    assert maria_error(mariadb_conn, widen) == 1846  # ER_ALTER_OPERATION_NOT_SUPPORTED_REASON
+    column = (
+        "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() "
+        "AND table_name = 'line_items' AND column_name = 'quantity'"
+    )
+    assert maria_run(mariadb_conn, [column]) == [[("int",)]]  # nothing was changed
+
+
+def test_mariadb_an_online_alter_waits_for_an_open_transaction_and_queues_what_follows(
+    mariadb_conn, mariadb_server
+):
+    *setup, instant, index = statements(M + "online-ddl.sql")
+    maria_run(mariadb_conn, setup)
+    # the default wait: a day on MariaDB, a year on MySQL
+    [[(default,)]] = maria_run(mariadb_conn, ["SELECT @@GLOBAL.lock_wait_timeout"])
+    assert default == (86400 if is_mariadb(mariadb_conn) else 31536000)
+    reader, altering, late = (maria_connect(mariadb_server, mariadb_conn) for _ in range(3))
+    try:
+        # a report in an open transaction: it has read the table and not committed
+        maria_run(reader, ["START TRANSACTION", "SELECT count(*) FROM line_items"])
+        maria_run(altering, ["SET SESSION lock_wait_timeout = 1"])
+        for alter in (instant, index):  # neither INSTANT nor LOCK=NONE gets past it
+            assert maria_error(altering, alter) == 1205  # lock wait timeout exceeded
+        # without a timeout, the ALTER waits, and a query that comes after it waits behind it
+        maria_run(altering, ["SET SESSION lock_wait_timeout = 60"])
+        failed: list[BaseException] = []
+
+        def alter_table() -> None:
+            try:
+                maria_run(altering, [instant])
+            except pymysql.err.MySQLError as e:
+                failed.append(e)
+
+        thread = threading.Thread(target=alter_table)
+        thread.start()
+        state = ""
+        for _ in range(200):
+            [[(state,)]] = maria_run(
+                late,
+                [
+                    "SELECT coalesce(STATE, '') FROM information_schema.PROCESSLIST "
+                    f"WHERE ID = {altering.thread_id()}"
+                ],
+            )
+            if state == "Waiting for table metadata lock":
+                break
+            time.sleep(0.05)
+        assert state == "Waiting for table metadata lock"
+        maria_run(late, ["SET SESSION lock_wait_timeout = 1"])
+        assert maria_error(late, "SELECT quantity FROM line_items WHERE id = 1") == 1205
+        assert thread.is_alive()
+        maria_run(reader, ["COMMIT"])
+        thread.join(60)
+        assert not thread.is_alive() and not failed, failed
+        assert maria_run(late, ["SELECT count(note) FROM line_items"]) == [[(0,)]]
+    finally:
+        for c in (reader, altering, late):
+            c.close()
+
+
+def test_mariadb_ddl_commits_the_open_transaction_and_cannot_be_rolled_back(mariadb_conn):
+    *_, rows, column = maria_run(mariadb_conn, statements(M + "ddl-commits.sql"))
+    assert rows == [("written before the ALTER",)]  # the ROLLBACK did not take it back
+    assert column == [("nickname",)]  # nor the column
+
+
+def test_postgres_rolls_back_ddl_with_the_rest_of_the_transaction(new_pg_db):
+    conn = new_pg_db("none")
+    run_script(conn, snippet(S + "setup.sql"))
+    [add] = statements(S + "add-column-nullable.sql")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO accounts (name) VALUES ('written before the ALTER')")
+    conn.execute(add)
+    conn.execute("ROLLBACK")
+    assert scalar(conn, "SELECT count(*) FROM accounts WHERE name LIKE 'written%'") == 0
+    nickname = "SELECT count(*) FROM pg_attribute WHERE attrelid = 'accounts'::regclass "
+    assert scalar(conn, nickname + "AND attname = 'nickname'") == 0
 
 
 # --- the checklists -----------------------------------------------------------------------------
