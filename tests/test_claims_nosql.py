@@ -1,7 +1,8 @@
 """The claims of docs/phases/nosql.md, on real engines.
 
-Redis and Kuzu run here; MongoDB, Cassandra and Neo4j start only through Docker, so their tests
-are skipped with the reason where no Docker engine answers (a run that requires them fails).
+Redis and Kuzu run here; MongoDB, Cassandra and Neo4j run where DBARCH_<ENGINE>_URL names a
+server or a container of them can be started, so their tests are skipped with the reason
+elsewhere (a run that requires them fails).
 
 The Python snippets are executed as the example runner executes them, and the tests then call
 the functions they define. Time is passed in as `now`, and Redis expiry is forced with PEXPIREAT
@@ -125,17 +126,52 @@ def test_the_atomic_fixed_window_repairs_a_key_left_without_expiry(redis_client)
     assert redis_client.get(key) == "6" and 0 < redis_client.ttl(key) <= WINDOW
 
 
-def test_the_other_atomic_forms_leave_no_key_without_expiry(redis_client):
+def test_multi_exec_with_expire_nx_leaves_no_key_without_expiry(redis_client):
     r = redis_client
+    r.set("rate:multi", 5)  # a counter the two-call version left without a TTL
     pipe = r.pipeline(transaction=True)  # MULTI / EXEC
     pipe.incr("rate:multi")
     pipe.expire("rate:multi", WINDOW, nx=True)
-    assert pipe.execute() == [1, True]
-    assert 0 < r.ttl("rate:multi") <= WINDOW
-    # SET … NX EX first: a crash before the INCR leaves a counter at 0 that still expires.
-    assert r.set("rate:setnx", 0, ex=WINDOW, nx=True)
-    assert 0 < r.ttl("rate:setnx") <= WINDOW
-    assert r.incr("rate:setnx") == 1 and r.ttl("rate:setnx") > 0
+    assert pipe.execute() == [6, True]
+    assert 0 < r.ttl("rate:multi") <= WINDOW  # repaired, as the page says
+
+
+class ExpiresBetweenCalls:
+    """A client through which the key's TTL runs out after SET … NX and before INCR arrives."""
+
+    def __init__(self, r: Any) -> None:
+        self.r = r
+        self.set_replies: list[Any] = []
+
+    def set(self, key: str, value: int, **options: Any) -> Any:
+        reply = self.r.set(key, value, **options)
+        self.set_replies.append(reply)
+        forget(self.r, key)
+        return reply
+
+    def incr(self, key: str) -> int:
+        return self.r.incr(key)
+
+
+def test_set_nx_then_incr_leaves_a_counter_without_expiry_when_the_key_expires_between(
+    redis_client,
+):
+    r = redis_client
+    r.set("rate:u10", 7, px=50)  # the window's counter, 50 ms from its end
+    assert r.set("rate:u10", 0, ex=WINDOW, nx=True) is None  # the key exists: SET … NX does nothing
+    forget(r, "rate:u10")  # the 50 ms run out before INCR arrives
+    assert r.incr("rate:u10") == 1
+    assert r.ttl("rate:u10") == -1  # a counter that never expires
+    # The page's limiter, through a client between whose two commands the key expires:
+    ns = run_python(P + "rate_limit.py", redis_client=r)
+    limited = ns["is_rate_limited_set_nx"]
+    r.set("rate:u11", 7, px=50)
+    client = ExpiresBetweenCalls(r)
+    assert limited(client, "u11", limit=5) is False
+    assert client.set_replies == [None] and r.ttl("rate:u11") == -1
+    # No later request repairs it: each SET … NX finds the key, and the user stays limited.
+    assert [limited(r, "u11", limit=5) for _ in range(6)] == [False] * 4 + [True] * 2
+    assert r.ttl("rate:u11") == -1
 
 
 def admitted(limiter: Any, r: Any, user: str, times: list[float], limit: int) -> list[float]:
@@ -428,6 +464,22 @@ def test_buckets_never_exceed_their_size_on_mongodb(mongo_db):
     counts = [b["count"] for b in mongo_db.readings.find()]
     assert counts and max(counts) <= size
     assert all(len(b["readings"]) == b["count"] for b in mongo_db.readings.find())
+
+
+def test_a_time_series_collection_buckets_the_readings_itself_on_mongodb(mongo_db):
+    run_python("mongodb/timeseries.py", mongo_db=mongo_db)
+    [info] = mongo_db.list_collections(filter={"name": "sensor_readings"})
+    assert info["type"] == "timeseries"
+    settings = info["options"]["timeseries"]
+    assert (settings["timeField"], settings["metaField"], settings["granularity"]) == (
+        "ts",
+        "sensor",
+        "minutes",
+    )
+    assert mongo_db.sensor_readings.count_documents({}) == 250  # one document per reading …
+    stats = next(mongo_db.sensor_readings.aggregate([{"$collStats": {"storageStats": {}}}]))
+    buckets = stats["storageStats"]["timeseries"]["bucketCount"]
+    assert 1 <= buckets < 250  # … stored in fewer buckets, by the server
 
 
 # --- wide column: Cassandra (where Docker runs) --------------------------------------------------

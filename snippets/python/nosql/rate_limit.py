@@ -1,7 +1,9 @@
 # example: fixtures=redis_client
-"""Rate limiting in Redis: a fixed window in two calls, the atomic fix, and a sliding window.
+"""Rate limiting in Redis: a fixed window in two calls, the atomic fix, SET … NX then INCR (not
+atomic either), and a sliding window.
 
-Every function takes the time as `now` (seconds): the tests control the clock, no sleeps.
+Every function that computes a window takes the time as `now` (seconds): the tests control
+the clock, no sleeps.
 """
 
 import uuid
@@ -36,6 +38,16 @@ def is_rate_limited(r, user_id, now, limit=100, window=60):
     count = r.eval(FIXED_WINDOW, 1, key, window)
     return count > limit
 # --8<-- [end:fixed]
+
+
+# --8<-- [start:set-nx]
+def is_rate_limited_set_nx(r, user_id, limit=100, window=60):
+    """Also often shown: one key per user, created with its TTL (the window), then counted."""
+    key = f"rate:{user_id}"
+    r.set(key, 0, ex=window, nx=True)  # does nothing while the key exists …
+    # … and if the key expires right here, INCR creates a new one, without a TTL.
+    return r.incr(key) > limit
+# --8<-- [end:set-nx]
 
 
 # --8<-- [start:sliding]
