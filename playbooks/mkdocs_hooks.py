@@ -34,7 +34,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from playbooks import results
+from playbooks import paths, results
 from playbooks.examples import Collection, Example, Kind, collect, fences_in, tab_versions
 from playbooks.fixtures import engines_of
 
@@ -485,6 +485,10 @@ def label_fences(markdown: str, compared: dict[str, str] | None = None) -> str:
         mark, info = m["mark"], m["info"].strip()
         if not (info.startswith("{") and info.endswith("}")):
             continue
+        if "output" in fence.words and _beside(before, fence, lines):
+            _add_classes(lines, before.line, " .dbarch-query")
+            _add_classes(lines, fence.line, " .dbarch-beside")
+            info = _FENCE.match(lines[fence.line - 1])["info"].strip()
         extra = ""
         if "output" in fence.words:  # result tables and plans: noise in the search index
             if fence.tab and tab_versions(fence.tab):  # what the versions of its tab print
@@ -501,6 +505,48 @@ def label_fences(markdown: str, compared: dict[str, str] | None = None) -> str:
         if extra:
             lines[fence.line - 1] = f"{m['indent']}{mark}{info[:-1].rstrip()}{extra}}}"
     return "\n".join(lines)
+
+
+# A plan beside its query on a wide screen (≥ 120em, the stylesheet): the query's widest line
+# and the plan's, together, in characters, must fit the column there.
+BESIDE = 180
+_PLAN_TOP = re.compile(
+    r"^\s*(Seq Scan|Index|Bitmap|Sort|Incremental Sort|Limit|Hash|Nested Loop|Merge|Aggregate|"
+    r"GroupAggregate|HashAggregate|Append|Result|Gather|Unique|Subquery Scan|CTE Scan|"
+    r"Function Scan|Materialize|Memoize|WindowAgg|Update|Insert|Delete|LockRows|Custom Scan)\b"
+)
+
+
+def _shown_text(fence: Any) -> str:
+    """What a reader sees in a fence: its body, or the snippet files it includes."""
+    if not fence.includes:
+        return fence.body
+    texts = []
+    for include in fence.includes:
+        path = paths.SNIPPETS / include
+        texts.append(path.read_text() if path.is_file() else "")
+    return "\n".join(ln for ln in "\n".join(texts).splitlines() if not EXAMPLE_HEADER.match(ln))
+
+
+def _beside(query: Any, output: Any, lines: list[str]) -> bool:
+    """True for a plan right after the query it is the plan of, when both are narrow."""
+    if query is None or query.tab != output.tab or not _PLAN_TOP.match(output.body):
+        return False
+    closing = query.line + query.body.count("\n") + 1  # the line of the query's closing fence
+    if closing >= output.line or any(ln.strip() for ln in lines[closing : output.line - 1]):
+        return False
+    widths = [
+        max(map(len, text.splitlines() or [""])) for text in (_shown_text(query), output.body)
+    ]
+    info = _FENCE.match(lines[query.line - 1])
+    return sum(widths) <= BESIDE and info is not None and info["info"].strip().startswith("{")
+
+
+def _add_classes(lines: list[str], line: int, classes: str) -> None:
+    """Add classes to the attribute list of the fence opening on `line` (1-based)."""
+    m = _FENCE.match(lines[line - 1])
+    info = m["info"].strip()
+    lines[line - 1] = f"{m['indent']}{m['mark']}{info[:-1].rstrip()}{classes}}}"
 
 
 def _output_engine(before: Any, compared: dict[str, str]) -> str:

@@ -462,6 +462,68 @@ def test_at_390_px_only_code_blocks_and_tables_scroll_sideways(layout) -> None:
     assert not stuck, "wider than the screen and not scrollable:\n" + "\n".join(stuck)
 
 
+# --- plans beside their queries on a wide screen ----------------------------------------------
+
+WIDE_SCREEN = 1920
+PAIRS = """() => [...document.querySelectorAll('article .dbarch-beside')].map(plan => {
+  const query = plan.previousElementSibling, q = query.getBoundingClientRect(),
+        p = plan.getBoundingClientRect();
+  const over = el => { const c = el.querySelector('pre > code'); return c.scrollWidth - c.clientWidth; };
+  return {query: (query.innerText || '').trim().split('\\n')[0].slice(0, 50),
+          beside: q.right <= p.left && Math.abs(q.top - p.top) < 40,
+          overflow: Math.max(over(query), over(plan)),
+          highlighted: plan.querySelectorAll('.hll').length};
+})"""
+
+
+@pytest.fixture(scope="module")
+def pairs(chromium: str, site: Site) -> dict[str, list[dict]]:
+    """Each page with plans marked to go beside their queries, measured at WIDE_SCREEN and at
+    1280 px, with a screenshot of the first pair at WIDE_SCREEN."""
+    from playwright.async_api import async_playwright
+
+    pages = [
+        p for p in site.pages() if "dbarch-beside" in (site.root / p / "index.html").read_text()
+    ]
+
+    async def look() -> dict[str, list[dict]]:
+        found = {}
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
+            )
+            try:
+                page = await browser.new_page(viewport={"width": WIDE_SCREEN, "height": 1200})
+                page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+                for path in pages:
+                    await page.set_viewport_size({"width": WIDE_SCREEN, "height": 1200})
+                    await page.goto(site.url + path, wait_until="load")
+                    await page.evaluate("document.fonts.ready")
+                    wide = await page.evaluate(PAIRS)
+                    first = await page.query_selector("article .dbarch-beside")
+                    await first.scroll_into_view_if_needed()
+                    slug = path.strip("/").replace("/", "-")
+                    await page.screenshot(path=SCREENSHOTS / f"beside-{slug}-{WIDE_SCREEN}.png")
+                    await page.set_viewport_size({"width": 1280, "height": 900})
+                    await _settle(page)
+                    found[path] = list(zip(wide, await page.evaluate(PAIRS), strict=True))
+            finally:
+                await browser.close()
+        return found
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(look())
+
+
+def test_on_a_wide_screen_plans_stand_beside_their_queries(pairs) -> None:
+    assert len(pairs) >= 2 and sum(map(len, pairs.values())) >= 10, pairs
+    for path, measured in pairs.items():
+        for wide, narrow in measured:
+            assert wide["beside"], f"/{path}: the plan of {wide['query']!r} is not beside it"
+            assert wide["overflow"] <= 1, f"/{path}: {wide['query']!r} scrolls at {WIDE_SCREEN}"
+            assert not narrow["beside"], f"/{path}: {narrow['query']!r} side by side at 1280 px"
+
+
 # --- print: a phase page on paper ----------------------------------------------------------------
 
 PRINTED = """() => {

@@ -413,3 +413,65 @@ def test_code_blocks_stay_out_of_the_search_index(built_site) -> None:
     code = (ROOT / "snippets/postgres/indexing/existing-indexes.sql").read_text()
     assert "tablename, indexname, indexdef" in code  # a line of code the chapter shows
     assert "BRIN" in chapter and "tablename, indexname, indexdef" not in chapter
+
+
+# A plan's line marked with `hl_lines` is one the text of its section talks about: its node type,
+# index, detail ("Heap Fetches"), the first words of the detail's value, or one of its numbers.
+_PLAN_TERMS = re.compile(
+    r"^(?:->)?\s*(?P<node>[A-Z][A-Za-z ]+?)(?: using (?P<index>\w+))?(?: on \w+.*)?(?:\s+\(.*)?$"
+)
+
+
+def _terms_of(line: str) -> set[str]:
+    text = line.strip().removeprefix("->").strip()
+    terms = set(re.findall(r"\b\d+\b", text))
+    if ":" in text:
+        key, value = text.split(":", 1)
+        terms |= {key.strip(), " ".join(value.split()[:2])}
+    elif m := _PLAN_TERMS.match(text):
+        terms |= {t for t in (m["node"], m["index"]) if t}
+    return {t.lower() for t in terms if t}
+
+
+def _section_prose(markdown: str, line: int) -> str:
+    """The text of the section holding `line` (1-based), without its code blocks."""
+    lines = markdown.split("\n")
+    start = max((i for i in range(line) if lines[i].startswith("#")), default=0)
+    end = next((i for i in range(line, len(lines)) if lines[i].startswith("#")), len(lines))
+    section = "\n".join(lines[start:end])
+    prose = re.sub(r"^([ \t]*)(`{3,}).*?^\1\2[ \t]*$", "", section, flags=re.S | re.M)
+    return " ".join(prose.split()).lower()
+
+
+def _numbers(spec: str) -> list[int]:
+    found = []
+    for part in spec.split():
+        first, _, last = part.partition("-")
+        found += list(range(int(first), int(last or first) + 1))
+    return found
+
+
+def test_a_highlighted_plan_line_is_one_its_section_discusses() -> None:
+    from playbooks.examples import fences_in
+
+    highlighted = 0
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        markdown = page.read_text()
+        for fence in fences_in(markdown):
+            if "output" not in fence.words or "hl_lines" not in fence.attrs:
+                continue
+            body = fence.body.splitlines()
+            prose = _section_prose(markdown, fence.line)
+            for n in _numbers(fence.attrs["hl_lines"]):
+                where = f"{page.relative_to(ROOT)}:{fence.line} line {n}"
+                assert 1 <= n <= len(body) and body[n - 1].strip(), f"{where}: no such line"
+                terms = _terms_of(body[n - 1])
+                assert any(t in prose for t in terms), f"{where}: the text names none of {terms}"
+                highlighted += 1
+    assert highlighted >= 8, highlighted
+
+
+def test_terms_of_a_plan_line() -> None:
+    assert _terms_of("   ->  Bitmap Index Scan on customers_trgm_idx") == {"bitmap index scan"}
+    assert "orders_total_idx" in _terms_of(" Index Scan Backward using orders_total_idx on orders")
+    assert _terms_of("   Heap Fetches: 0") == {"heap fetches", "0"}
