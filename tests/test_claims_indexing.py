@@ -930,9 +930,11 @@ def test_brin_minmax_multi_copes_with_outliers(new_pg_db):
     conn = new_pg_db("sample")
     done = replay(conn, S + "brin-outliers.sql")
     minmax, multi = done.plans
-    (((relpages,),),) = done.rows("relpages")
+    (((ranges_shown,),),) = done.rows("block_ranges")
+    relpages = scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'events_clock'")
     assert uses_index(minmax, "events_clock_minmax") and uses_index(multi, "events_clock_multi")
-    assert _heap(minmax)["Lossy Heap Blocks"] == relpages == 318  # every page, three ranges
+    assert _heap(minmax)["Lossy Heap Blocks"] == relpages  # every page of the table
+    assert ranges_shown == 3
     assert _heap(multi)["Lossy Heap Blocks"] == 128  # one range
     assert _heap(minmax)["Actual Rows"] == _heap(multi)["Actual Rows"]
     # "Eighty events dated 2000, one in 500", in every block range

@@ -16,4 +16,4 @@ CREATE INDEX events_clock_multi ON events_clock
 DROP INDEX events_clock_minmax;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT count(*) FROM events_clock WHERE created_at >= '2025-03-01' AND created_at < '2025-03-08';
-SELECT relpages FROM pg_class WHERE relname = 'events_clock';
+SELECT relpages / 128 + 1 AS block_ranges FROM pg_class WHERE relname = 'events_clock';
