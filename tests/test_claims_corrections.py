@@ -32,6 +32,27 @@ def test_pg_stat_statements_keeps_the_shape_not_the_values(new_pg_db):
     assert not [q for q, _ in entries if "123" in q or "124" in q]
 
 
+def test_the_log_has_the_values_and_auto_explain_the_plan(new_pg_db):
+    # query-optimization: "log_min_duration_statement logs the statement as run, with the values
+    # of a prepared statement's parameters on a DETAIL: line; auto_explain logs the plan".
+    # client_min_messages = log sends the server's LOG lines to this session as notices.
+    conn = new_pg_db()
+    logged: list[tuple[str, str | None]] = []
+    conn.add_notice_handler(lambda d: logged.append((d.message_primary, d.message_detail)))
+    conn.execute("SET client_min_messages = log")
+    conn.execute("SET log_min_duration_statement = 0")
+    conn.execute("SELECT count(*) FROM orders WHERE customer_id = %s", (123,))
+    statement = [(m, d) for m, d in logged if "customer_id = $1" in m and m.startswith("duration:")]
+    assert statement and statement[-1][1] == "parameters: $1 = '123'", logged
+    conn.execute("SET log_min_duration_statement = -1")
+    conn.execute("LOAD 'auto_explain'")
+    conn.execute("SET auto_explain.log_min_duration = 0")
+    logged.clear()
+    conn.execute("SELECT count(*) FROM orders WHERE customer_id = %s", (124,))
+    plans = [m for m, _ in logged if "Query Text:" in m]
+    assert plans and "Seq Scan on orders" in plans[-1] and "customer_id = $1" in plans[-1], logged
+
+
 def test_rows_loaded_with_their_ids_leave_the_identity_sequence_behind(new_pg_db):
     # data-modeling: OVERRIDING SYSTEM VALUE lets ids in, the sequence stays, the next INSERT fails
     conn = new_pg_db("schema")
