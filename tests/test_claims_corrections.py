@@ -43,7 +43,8 @@ def test_the_log_has_the_values_and_auto_explain_the_plan(new_pg_db):
     conn.execute("SET log_min_duration_statement = 0")
     conn.execute("SELECT count(*) FROM orders WHERE customer_id = %s", (123,))
     statement = [(m, d) for m, d in logged if "customer_id = $1" in m and m.startswith("duration:")]
-    assert statement and statement[-1][1] == "parameters: $1 = '123'", logged
+    # "parameters:" on 15, "Parameters:" from 16
+    assert statement and (statement[-1][1] or "").lower() == "parameters: $1 = '123'", logged
     conn.execute("SET log_min_duration_statement = -1")
     conn.execute("LOAD 'auto_explain'")
     conn.execute("SET auto_explain.log_min_duration = 0")
