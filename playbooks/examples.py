@@ -13,6 +13,7 @@ differ in whether the example fails. A version no tab names fails the example.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import shlex
 from collections.abc import Callable
@@ -214,7 +215,13 @@ def page_fences(path: Path, root: Path) -> list[Fence]:
 def fences_in(markdown: str, page: str = "") -> list[Fence]:
     """Every fenced code block of a Markdown text, also inside content tabs and admonitions:
     the one fence parser of the collector, the census and the site hook."""
-    return _fences(markdown, page, 0, False, None, 0)
+    return [replace(fence, page=page) for fence in _parsed(markdown)]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(markdown: str) -> tuple[Fence, ...]:
+    """The site build parses each page twice (collector, then hook): once is enough."""
+    return tuple(_fences(markdown, "", 0, False, None, 0))
 
 
 def _fences(
