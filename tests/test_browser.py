@@ -52,6 +52,21 @@ CHROMIUM_FLAGS = [
 COPY_BUTTON = ".highlight button.md-code__button[data-md-type='copy'], .highlight .md-clipboard"
 
 
+# A whole browser session, bounded: a Chromium that stops answering fails the test that waited
+# for it, instead of holding the run until CI's limit (evaluate() has no timeout of its own).
+SESSION_TIMEOUT_S = 300
+
+
+def _bounded(session: Any) -> Any:
+    async def run() -> Any:
+        try:
+            return await asyncio.wait_for(session, SESSION_TIMEOUT_S)
+        except TimeoutError:
+            pytest.fail(f"the browser session did not finish in {SESSION_TIMEOUT_S} s")
+
+    return asyncio.run(run())
+
+
 @dataclass
 class Site:
     url: str
@@ -255,7 +270,7 @@ def tour(chromium: str, site: Site) -> dict[str, Visit]:
     assert CHAPTER in site.chapters(), f"{CHAPTER} was not built: {site.chapters()}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     actions = {"": _home(SEARCH_TERM), CHAPTER: _chapter, TABS_PAGE: _tabs}
-    return asyncio.run(_tour(chromium, site, actions))
+    return _bounded(_tour(chromium, site, actions))
 
 
 # --- what the tour must have seen ---------------------------------------------------------------
@@ -409,7 +424,7 @@ def layout(chromium: str, site: Site) -> dict[str, dict]:
                 await browser.close()
         return dict(zip(paths, results, strict=True))
 
-    measured = asyncio.run(measure())
+    measured = _bounded(measure())
     failed = {p: m["failure"] for p, m in measured.items() if "failure" in m}
     assert not failed, failed
     return measured
@@ -512,7 +527,7 @@ def pairs(chromium: str, site: Site) -> dict[str, list[dict]]:
         return found
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(look())
+    return _bounded(look())
 
 
 def test_on_a_wide_screen_plans_stand_beside_their_queries(pairs) -> None:
@@ -567,7 +582,7 @@ def printed(chromium: str, site: Site) -> dict[str, Any]:
         return {"screen": screen, "print": paper}
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(look())
+    return _bounded(look())
 
 
 def test_a_phase_page_prints_as_a_checklist_with_its_boxes(printed) -> None:
