@@ -23,7 +23,7 @@ MEASUREMENTS = pytest.StashKey[dict]()  # key → value, recorded by claim tests
 KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
 _KIND = "dbarch_kind"
 _ID = "dbarch_example_id"  # the example as the site knows it: `source:line`
-_USED = "dbarch_engines"  # the engine servers a test used (testing._engine_usage)
+USED = "dbarch_engines"  # [(engine, version, origin)]: the servers a test used (testing)
 _WORKER_SERVERS = "dbarch_servers"
 _WORKER_MEASUREMENTS = "dbarch_measurements"
 
@@ -43,7 +43,7 @@ class Summary:
         self.claims_skipped: dict[str, str] = {}  # claim test nodeid → why it did not run
         self.remote: dict[str, tuple[str, str]] = {}  # engine → (version, origin), from workers
         self.examples: dict[str, str] = {}  # nodeid → example id
-        self.served: dict[str, dict] = {}  # nodeid → {engine: (version, origin)} it ran on
+        self.served: dict[str, list] = {}  # nodeid → [(engine, version, origin)] it ran on
         self.measured: dict[str, Any] = {}  # from workers
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -64,7 +64,7 @@ class Summary:
         properties = dict(report.user_properties)
         if report.when == "teardown" and _ID in properties:
             self.examples[report.nodeid] = properties[_ID]
-            self.served[report.nodeid] = properties.get(_USED, {})
+            self.served[report.nodeid] = properties.get(USED, [])
         kind = properties.get(_KIND)
         if kind is None:
             if report.skipped and report.nodeid.startswith("tests/test_claims_"):
@@ -102,8 +102,8 @@ class Summary:
             example = self.examples.get(nodeid)
             if example is None:
                 continue
-            served = self.served.get(nodeid) or {"": ("", "")}
-            for engine, (version, origin) in served.items():
+            served = self.served.get(nodeid) or [("", "", "")]
+            for engine, version, origin in served:
                 label = f"{engine} {version}".strip() or "python"
                 outcome = {"state": state, "engine": engine, "version": version, "origin": origin}
                 by_example.setdefault(example, {})[label] = outcome | (

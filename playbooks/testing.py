@@ -34,6 +34,7 @@ from playbooks.replay import exec_python
 from playbooks.summary import MEASUREMENTS
 from playbooks.summary import REQUIRED as _REQUIRED
 from playbooks.summary import SERVERS as _SERVERS
+from playbooks.summary import USED as _USED
 from playbooks.summary import Summary as _Summary
 
 # What --require-engines accepts: the servers of playbooks.engines, and other run-times the
@@ -164,11 +165,9 @@ def _server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
     return server
 
 
-_USED = "dbarch_engines"
-
-
 class _EngineUsage:
-    """Per engine server: the tests that ran on it, failed, or were skipped for want of it.
+    """Per engine server (engine, version, origin): the tests that ran on it, failed, or were
+    skipped for want of it.
 
     Works under xdist too: what a test used travels with its teardown report (a user property).
     """
@@ -176,8 +175,7 @@ class _EngineUsage:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.outcome: dict[str, str] = {}  # test id → its outcome, until its teardown report
-        self.counts: dict[str, Counter[str]] = {}
-        self.servers: dict[str, tuple[str, str]] = {}  # engine → (version, origin)
+        self.counts: dict[tuple[str, str, str], Counter[str]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # What a test used is known at teardown only (it may ask for fixtures as it runs).
@@ -186,19 +184,17 @@ class _EngineUsage:
             reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
             found = re.match(r"Skipped: (\w+) unavailable", reason)
             if report.skipped and found:
-                self.counts.setdefault(found[1], Counter())["skipped"] += 1
+                self.counts.setdefault((found[1], "", "unavailable"), Counter())["skipped"] += 1
                 self.outcome.pop(report.nodeid)
         elif report.when == "teardown" and report.nodeid in self.outcome:
             outcome = self.outcome.pop(report.nodeid)
-            for engine, served in dict(report.user_properties).get(_USED, {}).items():
-                self.servers[engine] = tuple(served)
-                self.counts.setdefault(engine, Counter())[outcome] += 1
+            for served in dict(report.user_properties).get(_USED, []):
+                self.counts.setdefault(tuple(served), Counter())[outcome] += 1
 
     def results(self) -> list[dict[str, Any]]:
         rows = []
-        for engine in sorted(self.counts):
-            version, origin = self.servers.get(engine, ("", "unavailable"))
-            counts = self.counts[engine]
+        for engine, version, origin in sorted(self.counts):
+            counts = self.counts[engine, version, origin]
             executed = counts["passed"] + counts["failed"]
             rows.append(
                 {"engine": engine, "version": version, "origin": origin, "executed": executed}
@@ -224,17 +220,22 @@ class _EngineUsage:
 
 @pytest.fixture(autouse=True)
 def _engine_usage(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each test: which engine servers it used, on its report (for the per-version counts)."""
+    """After each test: the engine servers it used, on its report (for the per-version counts):
+    the session's servers and any server a fixture of its own started (a replica pair)."""
     yield
+    used = set()
+    for value in getattr(request.node, "funcargs", {}).values():
+        for server in value if isinstance(value, tuple) else (value,):
+            if isinstance(server, engines.Server) and server.origin != "unavailable":
+                used.add((server.product or server.engine, server.version, server.origin))
     servers = request.config.stash[_SERVERS]
-    used = {}
     for name in request.fixturenames:
         fixture = name.removesuffix("_server")
         if name.endswith("_server") and fixture in engines.ENGINES:
             engine = request.config.stash[_VERSIONS].get(fixture, (fixture, ""))[0]
             if engine in servers:
-                used[engine] = (servers[engine].version, servers[engine].origin)
-    request.node.user_properties.append((_USED, used))
+                used.add((engine, servers[engine].version, servers[engine].origin))
+    request.node.user_properties.append((_USED, sorted(used)))
 
 
 def _server_fixture(engine: str) -> Any:
@@ -437,26 +438,36 @@ def _run(request: pytest.FixtureRequest, example: Example) -> None:
 # PgBouncer are started once per session, on first use; each test gets databases of its own.
 
 
-@pytest.fixture(scope="session")
-def replication(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Server]:
-    """(primary, standby): a small local throwaway primary of its own and a streaming standby.
-
-    The primary is not the session's `postgres_server`: that one holds every template and
-    example database, and a base backup of it would copy all of them.
-    """
+def postgres_pair(
+    request: pytest.FixtureRequest, name: str = "replica1"
+) -> tuple[engines.Server, engines.Server]:
+    """(primary, standby): a small throwaway primary of the session's PostgreSQL version (local
+    binaries, or the matrix version's container) and a standby streaming from it as `name`.
+    Both are stopped when the requesting fixture's scope ends."""
     from playbooks.engines import replica
 
+    engine, version = request.config.stash[_VERSIONS].get("postgres", ("postgres", ""))
     try:
-        primary = engines.start_local("postgres")
+        primary = engines.start(engine, version) if version else engines.start_local(engine)
     except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", f"a replica needs local binaries: {e}")
+        unavailable(request.config, "postgres", f"a replica needs a primary of its own: {e}")
     request.addfinalizer(primary.stop)
     try:
-        standby = replica.start(primary)
+        standby = replica.start(primary, name)
     except engines.EngineUnavailable as e:
         unavailable(request.config, "postgres", str(e))
     request.addfinalizer(standby.stop)  # finalizers run last-in first-out: standby first
     return primary, standby
+
+
+@pytest.fixture(scope="session")
+def replication(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Server]:
+    """A primary and its streaming standby, shared by the session.
+
+    The primary is not the session's `postgres_server`: that one holds every template and
+    example database, and a base backup of it would copy all of them.
+    """
+    return postgres_pair(request)
 
 
 _replicated_counter = iter(range(1, 1_000_000))

@@ -15,11 +15,11 @@ import pytest
 
 from playbooks import engines, paths
 from playbooks.checklist import phases
-from playbooks.engines import _local, replica
+from playbooks.engines import _local
 from playbooks.engines._process import make_workdir, run, service_user, spawn, stop, wait_until
 from playbooks.replay import replay, scalar
 from playbooks.sql import run_script, snippet, split_statements
-from playbooks.testing import unavailable
+from playbooks.testing import postgres_pair, unavailable
 
 S = "postgres/requirements/"
 
@@ -242,17 +242,7 @@ def test_the_counters_survive_a_clean_restart_not_a_crash(request: pytest.Fixtur
 
 @pytest.fixture(scope="module")
 def s2_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Server]:
-    try:
-        primary = engines.start_local("postgres")
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", f"a standby needs local binaries: {e}")
-    request.addfinalizer(primary.stop)
-    try:
-        standby = replica.start(primary, name="s2")
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", str(e))
-    request.addfinalizer(standby.stop)  # first: finalizers run last-in first-out
-    return primary, standby
+    return postgres_pair(request, "s2")
 
 
 def set_standby_names(admin: psycopg.Connection, writer: psycopg.Connection, names: str) -> None:

@@ -28,12 +28,12 @@ from psycopg import sql
 
 from playbooks import engines, paths
 from playbooks import replay as shared
-from playbooks.engines import pgbouncer, replica
+from playbooks.engines import pgbouncer
 from playbooks.engines.replica import wait_replayed
 from playbooks.lint.observe import blocked, connect_like
 from playbooks.replay import replay_until_error, run_python, scalar, statements
 from playbooks.sql import node_types, plan_nodes
-from playbooks.testing import unavailable
+from playbooks.testing import postgres_pair
 
 S = "postgres/scaling/"
 P = "python/scaling/"
@@ -177,16 +177,7 @@ def own_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Se
     """A primary and a standby streaming as replica1 through a physical slot of that name: the
     slot made by pg_create_physical_replication_slot on the primary, primary_slot_name set on
     the standby (reloadable since PostgreSQL 13)."""
-    try:
-        primary = engines.start_local("postgres")
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", f"a replica needs local binaries: {e}")
-    request.addfinalizer(primary.stop)
-    try:
-        standby = replica.start(primary)
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", str(e))
-    request.addfinalizer(standby.stop)  # first: finalizers run last-in first-out
+    primary, standby = postgres_pair(request)
     with _connect(primary) as p, _connect(standby) as s:
         p.execute("SELECT pg_create_physical_replication_slot('replica1', true)")
         s.execute("ALTER SYSTEM SET primary_slot_name = 'replica1'")

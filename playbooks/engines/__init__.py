@@ -40,6 +40,8 @@ class Server:
     pids: list[int] = field(default_factory=list)
     start_seconds: float = 0.0  # from start to the first answer
     container: str = ""  # the container's ID when origin is "container"
+    image: str = ""  # the image's tag when origin is "container"
+    product: str = ""  # a proxy speaking the engine's protocol: "pgbouncer", "haproxy"
     _stop: Callable[[], None] | None = field(default=None, repr=False)
 
     def url(self, database: str = "", hide_password: bool = False) -> str:

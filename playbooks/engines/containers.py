@@ -11,6 +11,7 @@ import atexit
 import os
 import shutil
 import time
+from collections.abc import Callable
 
 from . import EngineUnavailable, Server, _running, images
 from ._process import free_port, new_password
@@ -45,17 +46,25 @@ def start(engine: str, version: str) -> Server:
         images.build(dockerd, img)  # reused when it exists
     except RuntimeError as e:
         raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    return run(engine, img.tag, unit(engine).container_command, new_password())
+
+
+def run(
+    engine: str, tag: str, command_for: Callable[[int], tuple[str, list[str]]], password: str
+) -> Server:
+    """A server of `engine` from the built image `tag`: `command_for(port)` gives the user and
+    argv it runs as; the password reaches it as $DBARCH_PASSWORD."""
     os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"  # its reaper image needs a registry
     from testcontainers.core.config import testcontainers_config
     from testcontainers.core.container import DockerContainer
 
     testcontainers_config.ryuk_disabled = True
+    daemon()
     engine_unit = unit(engine)
     port = free_port()
-    password = new_password()
-    user, command = engine_unit.container_command(port)
+    user, command = command_for(port)
     container = (
-        DockerContainer(img.tag)
+        DockerContainer(tag)
         .with_command(command)
         .with_env("DBARCH_PASSWORD", password)
         .with_kwargs(network_mode="host", user=user)
@@ -65,6 +74,7 @@ def start(engine: str, version: str) -> Server:
     server = Server(engine, "127.0.0.1", port, engine_unit.admin_user, password, "container")
     server._stop = container.stop
     server.container = container.get_wrapped_container().id
+    server.image = tag
     try:
         _wait_ready(server, container, engine_unit.start_timeout)
     except BaseException:

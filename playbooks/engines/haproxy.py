@@ -73,7 +73,7 @@ def start(cfg_path: Path, backends: list[tuple[int, int]], user: str, password: 
     work = make_workdir("haproxy", owner)
     port = free_port()
     write_private(work / "haproxy.cfg", config_for(cfg_path.read_text(), port, backends), owner)
-    server = Server("postgres", "127.0.0.1", port, user=user, password=password)
+    server = Server("postgres", "127.0.0.1", port, user=user, password=password, product="haproxy")
     # -db: foreground, no daemon. _launch waits until a query through HAProxy is answered.
     _launch(server, [found, "-db", "-f", str(work / "haproxy.cfg")], owner, work, signal.SIGKILL)
     server.version = version()

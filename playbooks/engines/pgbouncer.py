@@ -96,7 +96,14 @@ def start(ini_path: Path, backend: Server) -> Server:
         work / "pgbouncer.ini", config_for(ini_path.read_text(), backend, port, work), user
     )
     write_private(work / "userlist.txt", f'"{backend.user}" "{backend.password}"\n', user)
-    server = Server("postgres", "127.0.0.1", port, user=backend.user, password=backend.password)
+    server = Server(
+        "postgres",
+        "127.0.0.1",
+        port,
+        user=backend.user,
+        password=backend.password,
+        product="pgbouncer",
+    )
     # _launch waits until a query through PgBouncer reaches the backend's `postgres` database.
     _launch(server, [found, str(work / "pgbouncer.ini")], user, work, signal.SIGKILL)
     server.version = version()

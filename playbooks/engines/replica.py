@@ -11,10 +11,14 @@ set by `_local.py`, and initdb's default `pg_hba.conf` admits `replication` conn
 127.0.0.1 with the method `initdb --auth=scram-sha-256` gives every line. pg_basebackup gets the
 password in its environment (readable by its own user alone), never on its command line; `-R`
 writes it into `primary_conninfo` inside the standby's 0700 data directory, for streaming.
+
+A primary in a container (a version of the matrix) gets its standby in a second container of the
+same image, on the host network: the same steps, run by the container's own binaries.
 """
 
 from __future__ import annotations
 
+import shlex
 import signal
 import time
 from typing import Any
@@ -31,9 +35,17 @@ _STREAMING_TIMEOUT = 30
 
 def start(primary: Server, name: str = "replica1") -> Server:
     """A hot standby streaming from `primary`; `name` is its application_name on the primary."""
+    if primary.origin == "container":
+        replica = _start_in_container(primary, name)
+        try:
+            _wait_streaming(primary, name)
+        except BaseException:
+            replica.stop()
+            raise
+        return replica
     if primary.origin != "local":
         raise EngineUnavailable(
-            f"a replica is made of a local throwaway primary; this one is {primary.origin}"
+            f"a replica is made of a throwaway primary we started; this one is {primary.origin}"
         )
     bindir = postgres_bindir()
     if bindir is None:
@@ -76,6 +88,29 @@ def start(primary: Server, name: str = "replica1") -> Server:
         replica.stop()
         raise
     return replica
+
+
+def _start_in_container(primary: Server, name: str) -> Server:
+    from . import containers
+
+    settings = {**_command_line_settings(primary), "cluster_name": name}
+
+    def command(port: int) -> tuple[str, list[str]]:
+        own = {**settings, "port": str(port), "unix_socket_directories": "/tmp/sock"}
+        options = " ".join(shlex.quote(f"-c{key}={value}") for key, value in own.items())
+        basebackup = (
+            f"pg_basebackup --host {shlex.quote(primary.host)} --port {primary.port}"
+            f" --username {shlex.quote(primary.user)} --pgdata /tmp/data --write-recovery-conf"
+            " --wal-method=stream --checkpoint=fast --no-sync"
+        )
+        script = (
+            "set -e; umask 077; mkdir /tmp/sock; "
+            'export PGPASSWORD="$DBARCH_PASSWORD"; unset DBARCH_PASSWORD; '
+            f"{basebackup}; unset PGPASSWORD; exec postgres -D /tmp/data {options}"
+        )
+        return "postgres", ["sh", "-c", script]
+
+    return track(containers.run("postgres", primary.image, command, primary.password))
 
 
 def _command_line_settings(primary: Server) -> dict[str, str]:
