@@ -382,6 +382,10 @@ def _delete_and_vacuum(p: psycopg.Connection, delete: str, vacuum: str) -> None:
     p.execute(vacuum)
 
 
+CONFLICT_DELAY = "5s"
+PAGE = paths.DOCS / "phases" / "scaling.md"
+
+
 @OWN_PAIR
 def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pair):
     primary, standby = own_pair
@@ -395,7 +399,9 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             ).fetchall()
         )
         assert defaults == {"max_standby_streaming_delay": "30000", "hot_standby_feedback": "off"}
-        with _settings(s, max_standby_streaming_delay="1s", hot_standby_feedback="off"):
+        # long enough that a loaded machine still sees replay waiting, as the page says
+        assert f"max_standby_streaming_delay = '{CONFLICT_DELAY}'" in PAGE.read_text()
+        with _settings(s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"):
             _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
             before = _conflicts(s, "confl_snapshot")
             try:
@@ -428,7 +434,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 wait_replayed(p, s)
                 with _connect(standby) as report:
                     pid = report.info.backend_pid
-                    running = Background(report, "SELECT count(*), pg_sleep(5) FROM readings")
+                    running = Background(report, "SELECT count(*), pg_sleep(60) FROM readings")
                     _until(
                         lambda: scalar(
                             s, "SELECT wait_event FROM pg_stat_activity WHERE pid = %s", [pid]
