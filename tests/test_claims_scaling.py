@@ -453,17 +453,81 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 p.execute("DROP TABLE IF EXISTS readings")
 
 
+def _pages(p: psycopg.Connection) -> int:
+    return scalar(p, "SELECT pg_relation_size('readings') / current_setting('block_size')::int")
+
+
+# The pages the CREATE TABLE AS of standby-conflict-primary.sql leaves, and what VACUUM leaves
+# of them, per major version, as the page states them.
+LOADED_PAGES = {15: (55, 55), 17: (64, 55), 18: (64, 55)}
+
+
+@OWN_PAIR
+def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_feedback(own_pair):
+    primary, standby = own_pair
+    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
+    begin, first, second, _ = statements(S + "standby-conflict-standby.sql")
+    with _connect(primary) as p, _connect(standby) as s:
+        major = int(scalar(p, "SHOW server_version_num")) // 10000
+        if major not in LOADED_PAGES:
+            pytest.fail(f"PostgreSQL {major}: the page states {sorted(LOADED_PAGES)} only")
+        loaded, vacuumed = LOADED_PAGES[major]
+        text = " ".join(PAGE.read_text().split())
+        assert f"{loaded} pages" in text and f"{vacuumed} pages" in text
+        with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
+            _until(lambda: _feedback(p), lambda xmins: xmins[1] is not None)
+            try:
+                p.execute(create)
+                assert _pages(p) == loaded
+                wait_replayed(p, s)
+                with _connect(standby) as report:
+                    report.execute(begin)
+                    report.execute(first)
+                    _delete_and_vacuum(p, delete, vacuum)
+                    assert _pages(p) == vacuumed
+                    wait_replayed(p, s)
+                    if loaded == vacuumed:  # no empty tail: feedback kept the report going
+                        assert report.execute(second).fetchone() == (10000,)
+                    else:
+                        with pytest.raises(psycopg.errors.SerializationFailure) as ended:
+                            report.execute(second)
+                        assert ended.value.diag.message_detail == (
+                            "User was holding a relation lock for too long."
+                        )
+            finally:
+                p.execute("DROP TABLE IF EXISTS readings")
+
+
+def test_from_postgresql_18_the_vacuum_truncate_setting_keeps_every_tables_tail(new_pg_db):
+    conn = new_pg_db("none")
+    create, _, vacuum = statements(S + "standby-conflict-primary.sql")
+    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    if major < 18:
+        with pytest.raises(psycopg.errors.UndefinedObject):
+            conn.execute("SET vacuum_truncate = off")
+        return
+    assert scalar(conn, "SHOW vacuum_truncate") == "on"
+    conn.execute(create)
+    loaded = _pages(conn)
+    conn.execute("SET vacuum_truncate = off")
+    conn.execute(vacuum)
+    assert _pages(conn) == loaded == LOADED_PAGES[major][0]
+
+
 @OWN_PAIR
 def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_locks(own_pair):
     primary, standby = own_pair
     create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
     begin, first, second, commit = statements(S + "standby-conflict-standby.sql")
+    [keep_tail] = statements(S + "standby-conflict-keep-tail.sql")
     with _connect(primary) as p, _connect(standby) as s:
         with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
             # through a slot, the standby's oldest xmin is kept on the slot, not the walsender
             _until(lambda: _feedback(p), lambda xmins: xmins[0] is None and xmins[1] is not None)
             try:
                 p.execute(create)
+                p.execute(keep_tail)  # else, from PostgreSQL 17, VACUUM's cut ends the report
+                loaded = _pages(p)
                 wait_replayed(p, s)
                 with _connect(standby) as report:
                     report.execute(begin)
@@ -472,6 +536,7 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
                     wait_replayed(p, s)
                     assert report.execute(second).fetchone() == (10000,)  # not cancelled
                     report.execute(commit)
+                assert _pages(p) == loaded  # the empty pages stayed in the file
                 assert _dead_rows(p) == 5000  # the price: VACUUM left them on the primary
                 # an ACCESS EXCLUSIVE lock taken on the primary still conflicts
                 before = _conflicts(s, "confl_lock")
