@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import markdown, paths
 
 _TASK = re.compile(r"^\[[ xX]\]\s+")
 _WHY = re.compile(r"\s+[—–]\s+|\s+--\s+")
@@ -45,11 +45,9 @@ class Phase:
 
 
 def read_phase(path: Path, docs: Path = paths.DOCS) -> Phase:
-    from markdown_it import MarkdownIt
-
     text = path.read_text()
     phase = Phase(path.stem, path.stem, path.relative_to(docs).as_posix())
-    tokens = MarkdownIt("commonmark").parse(text)
+    tokens = markdown.blocks(text)
     heading = ""
     for i, token in enumerate(tokens):
         if token.type == "heading_open":

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import markdown
+
 # The languages the runner executes statement by statement, and their engines (default first).
 STATEMENT_LANGS = {
     "sql": ("postgres", "mariadb"),
@@ -227,11 +229,9 @@ def _parsed(markdown: str) -> tuple[Fence, ...]:
 def _fences(
     text: str, page: str, offset: int, nested: bool, tab: str | None, group: int
 ) -> list[Fence]:
-    from markdown_it import MarkdownIt
-
     fences = []
     title, group_at, after_tab = None, 0, False  # the tab whose indented body comes next
-    for token in MarkdownIt("commonmark").parse(text):
+    for token in markdown.blocks(text):
         if not token.map or token.type == "paragraph_open":
             continue
         line = offset + token.map[0]
