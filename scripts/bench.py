@@ -3,7 +3,7 @@
     python scripts/bench.py [--runs N] [--suite] [--no-containers]
 
 engine start (PostgreSQL ≤ 1 s, MariaDB ≤ 2 s), a fresh database per example (≤ 50 ms),
-`mkdocs build --strict` (≤ 10 s), `playbook --help` and `list` (≤ 0.3 s), `playbook check` on
+`mkdocs build --strict` (≤ 3 s), `playbook --help` and `list` (≤ 0.3 s), `playbook check` on
 200 000 orders (≤ 1 s) and on a 3,000-table catalog, cold and warm (≤ 5 s), the sample data's
 load for 200 000 orders (≤ 10 s), and, with --suite, the whole test suite (≤ 60 s).
 """
@@ -212,7 +212,7 @@ def main() -> None:
             check=True,
         )
 
-    report("mkdocs build --strict", timed(build, 3), 10.0)
+    report("mkdocs build --strict", timed(build, args.runs), 3.0)  # the site issue's budget
 
     if args.suite:
 
