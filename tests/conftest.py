@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import signal
 from typing import Any
 
 import psycopg
 import pytest
+
+# A suite started in the background by a non-interactive shell (`make test &` in a script) starts
+# with SIGINT ignored, and every process it spawns inherits that: the Ctrl-C a test types in a
+# pseudo-terminal (`playbook run`, `sandbox`, an interrupted inner pytest) would then do nothing.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="module")
