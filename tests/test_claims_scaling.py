@@ -468,7 +468,7 @@ def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_
     create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
     begin, first, second, _ = statements(S + "standby-conflict-standby.sql")
     with _connect(primary) as p, _connect(standby) as s:
-        major = int(scalar(p, "SHOW server_version_num")) // 10000
+        major = p.info.server_version // 10000
         if major not in LOADED_PAGES:
             pytest.fail(f"PostgreSQL {major}: the page states {sorted(LOADED_PAGES)} only")
         loaded, vacuumed = LOADED_PAGES[major]
@@ -501,7 +501,7 @@ def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_
 def test_from_postgresql_18_the_vacuum_truncate_setting_keeps_every_tables_tail(new_pg_db):
     conn = new_pg_db("none")
     create, _, vacuum = statements(S + "standby-conflict-primary.sql")
-    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    major = conn.info.server_version // 10000
     if major < 18:
         with pytest.raises(psycopg.errors.UndefinedObject):
             conn.execute("SET vacuum_truncate = off")

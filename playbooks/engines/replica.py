@@ -37,16 +37,21 @@ def start(primary: Server, name: str = "replica1") -> Server:
     """A hot standby streaming from `primary`; `name` is its application_name on the primary."""
     if primary.origin == "container":
         replica = _start_in_container(primary, name)
-        try:
-            _wait_streaming(primary, name)
-        except BaseException:
-            replica.stop()
-            raise
-        return replica
-    if primary.origin != "local":
+    elif primary.origin == "local":
+        replica = _start_local(primary, name)
+    else:
         raise EngineUnavailable(
             f"a replica is made of a throwaway primary we started; this one is {primary.origin}"
         )
+    try:
+        _wait_streaming(primary, name)
+    except BaseException:
+        replica.stop()
+        raise
+    return replica
+
+
+def _start_local(primary: Server, name: str) -> Server:
     bindir = postgres_bindir()
     if bindir is None:
         raise EngineUnavailable("no local PostgreSQL (pg_basebackup not found)")
@@ -81,13 +86,7 @@ def start(primary: Server, name: str = "replica1") -> Server:
         argv += ["-c", f"{key}={value}"]
     replica = Server("postgres", "127.0.0.1", port, user=primary.user, password=primary.password)
     _launch(replica, argv, user, work, signal.SIGQUIT)
-    track(replica)
-    try:
-        _wait_streaming(primary, name)
-    except BaseException:
-        replica.stop()
-        raise
-    return replica
+    return track(replica)
 
 
 def _start_in_container(primary: Server, name: str) -> Server:
