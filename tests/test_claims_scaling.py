@@ -382,6 +382,18 @@ def _delete_and_vacuum(p: psycopg.Connection, delete: str, vacuum: str) -> None:
     p.execute(vacuum)
 
 
+def _replay_waits(s: psycopg.Connection, lsn: str, timeout: float) -> set[str]:
+    """What the standby's startup process waited on until it replayed up to lsn."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout
+    while not scalar(s, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]):
+        assert time.monotonic() < deadline, f"replay not at {lsn} after {timeout}s: {seen}"
+        event = scalar(s, "SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'")
+        seen.add(event)
+        time.sleep(0.01)
+    return seen
+
+
 CONFLICT_DELAY = "5s"
 PAGE = paths.DOCS / "phases" / "scaling.md"
 
@@ -411,14 +423,20 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 with _connect(standby) as report:
                     report.execute(begin)
                     assert report.execute(first).fetchone() == (10000,)
-                    _delete_and_vacuum(p, delete, vacuum)
+                    # Replay idle before the VACUUM: the delay counts from when the standby
+                    # received the VACUUM's WAL, not from an older chunk replay was behind on.
+                    p.execute(delete)
+                    wait_replayed(p, s)
+                    p.execute("SELECT pg_stat_force_next_flush()")
+                    vacuumed = time.monotonic()
+                    p.execute(vacuum)
                     assert _dead_rows(p) == 0  # VACUUM removed them all
                     end = scalar(p, "SELECT pg_current_wal_lsn()")
-                    received = "SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn"
-                    _until(lambda: scalar(s, received, [end]), bool)
-                    # received, and replay waits for the report (up to the delay)
-                    assert scalar(s, "SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", [end])
-                    wait_replayed(p, s)
+                    waits = _replay_waits(s, end, timeout=float(CONFLICT_DELAY[:-1]) + 10)
+                    waited = time.monotonic() - vacuumed
+                    # replay stopped at the VACUUM for the report, for the whole delay
+                    assert "RecoveryConflictSnapshot" in waits, waits
+                    assert waited >= float(CONFLICT_DELAY[:-1]), waited
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
                     assert report.broken
