@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -107,6 +108,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # --- engines ---------------------------------------------------------------------------------
+
+MEMORY_DIR, MEMORY_ROOM = "/dev/shm", 4 << 30
+
+
+def keep_files_in_memory() -> None:
+    """Point TMPDIR, and so every server the suite starts, at a tmpfs when the machine has one
+    with room and the user set no TMPDIR (the xdist workers inherit it). The servers are
+    throwaway (fsync is off already): cloning the sample database, which each example does,
+    took 24 ms there against 130-230 ms on this machine's disk, where the clone's checkpoint
+    writes what the examples before it dirtied."""
+    if os.environ.get("TMPDIR") or not os.access(MEMORY_DIR, os.W_OK):
+        return
+    free = os.statvfs(MEMORY_DIR)
+    if free.f_bavail * free.f_frsize >= MEMORY_ROOM:
+        os.environ["TMPDIR"] = MEMORY_DIR
+        tempfile.tempdir = None  # computed again from TMPDIR
 
 
 def unavailable(config: pytest.Config, engine: str, reason: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import os
 import signal
-import tempfile
 from typing import Any
 
 import psycopg
 import pytest
+
+from playbooks import testing
 
 # A suite started in the background by a non-interactive shell (`make test &` in a script) starts
 # with SIGINT ignored, and every process it spawns inherits that: the Ctrl-C a test types in a
@@ -17,21 +17,7 @@ import pytest
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-
-def _files_in_memory(at: str = "/dev/shm", room: int = 4 << 30) -> None:
-    """The suite's throwaway servers (fsync already off) keep their files in a tmpfs when the
-    machine has one with room, unless TMPDIR says otherwise: cloning the sample database, which
-    each example does, took 24 ms there against 130-230 ms on this machine's disk, where every
-    clone's checkpoint writes what the examples before it dirtied. Workers inherit it."""
-    if os.environ.get("TMPDIR") or not os.access(at, os.W_OK):
-        return
-    free = os.statvfs(at)
-    if free.f_bavail * free.f_frsize >= room:
-        os.environ["TMPDIR"] = at
-        tempfile.tempdir = None  # computed again from TMPDIR
-
-
-_files_in_memory()
+testing.keep_files_in_memory()  # before the xdist workers start: they inherit TMPDIR
 
 
 @pytest.fixture(scope="module")

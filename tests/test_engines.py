@@ -7,11 +7,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+from playbooks import testing
+from playbooks.engines import containers
 from playbooks.engines._process import pid_alive
 from playbooks.engines.readiness import connect
 from playbooks.testing import engine_versions
@@ -343,3 +346,35 @@ def test_an_image_of_an_older_recipe_is_rebuilt() -> None:
 
     assert images.up_to_date(Daemon(img), img)
     assert not images.up_to_date(Daemon(fewer), img)
+
+
+def _file_system(path: str) -> str:
+    """The type of the file system `path` is on, from the longest mount point above it."""
+    mounts = [line.split()[1:3] for line in Path("/proc/self/mounts").read_text().splitlines()]
+    return max(
+        (
+            (point, kind)
+            for point, kind in mounts
+            if (path + "/").startswith(point.rstrip("/") + "/")
+        ),
+        key=lambda mount: len(mount[0]),
+    )[1]
+
+
+def test_the_suites_postgresql_keeps_its_files_in_memory(postgres_server) -> None:
+    """As the README says: in a container always; locally in /dev/shm when it has room and the
+    user set no TMPDIR."""
+    with connect(postgres_server, autocommit=True) as conn:
+        data = conn.execute("SHOW data_directory").fetchone()[0]
+    if postgres_server.origin == "container":
+        found = containers.daemon().docker(
+            "exec", postgres_server.container, "stat", "-f", "-c", "%T", data
+        )
+        assert found.strip() == "tmpfs", found
+        return
+    free = os.statvfs(testing.MEMORY_DIR)
+    if os.environ.get("TMPDIR") is None:  # the suite found no room in memory
+        assert free.f_bavail * free.f_frsize < testing.MEMORY_ROOM
+    if os.environ.get("TMPDIR") == testing.MEMORY_DIR:
+        assert _file_system(data) == "tmpfs", data
+    assert data.startswith(tempfile.gettempdir() + "/"), data
