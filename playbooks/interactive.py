@@ -27,12 +27,21 @@ class _Style:
         self.reverse, self.reset = ("\x1b[7m", "\x1b[0m") if on else ("", "")
 
 
+def _wait_for_input(fd: int) -> None:
+    """Return when `fd` has input. CPython only looks at a signal between calls: a Ctrl-C that
+    lands after the prompt is written but before read() blocks would wait for the next key. In
+    short selects it is seen within a tenth of a second."""
+    while not select.select([fd], [], [], 0.1)[0]:
+        pass
+
+
 def _read_key() -> str:
     """One key press; arrows arrive as escape sequences, a lone Esc as itself."""
     fd = sys.stdin.fileno()
     old = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd, termios.TCSANOW)  # keep keys typed ahead; Ctrl-C still interrupts
+        _wait_for_input(fd)
         key = os.read(fd, 1)
         if key == b"\x1b" and select.select([fd], [], [], _ESC_WAIT)[0]:
             key += os.read(fd, 1)
@@ -99,7 +108,10 @@ def wrap(value: str, indent: str = "") -> str:
 
 
 def _note() -> str:
-    note = input("  note (Enter for none): ").strip()
+    sys.stdout.write("  note (Enter for none): ")
+    sys.stdout.flush()
+    _wait_for_input(sys.stdin.fileno())
+    note = input().strip()
     if len(note) > MAX_NOTE_CHARS:
         print(f"  (a note is limited to {MAX_NOTE_CHARS} characters; the rest is dropped)")
         note = note[:MAX_NOTE_CHARS]
