@@ -382,6 +382,12 @@ def _delete_and_vacuum(p: psycopg.Connection, delete: str, vacuum: str) -> None:
     p.execute(vacuum)
 
 
+def _no_autovacuum(p: psycopg.Connection) -> None:
+    """Keep autovacuum off the new table: an autoanalyze's snapshot would keep the deleted rows
+    from VACUUM (no conflict then), and an autovacuum could remove them before it."""
+    p.execute("ALTER TABLE readings SET (autovacuum_enabled = false)")
+
+
 def _startup_wait(s: psycopg.Connection) -> str | None:
     """What the standby's startup process, which replays the WAL, waits on now."""
     return scalar(s, "SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'")
@@ -413,6 +419,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             with _settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
                 _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
                 p.execute(create)
+                _no_autovacuum(p)
                 wait_replayed(p, s)
                 with _connect(standby) as report:
                     report.execute(begin)
@@ -433,11 +440,13 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 p.execute(create)
+                _no_autovacuum(p)
                 wait_replayed(p, s)
                 with _connect(standby) as report:
                     report.execute(begin)
                     assert report.execute(first).fetchone() == (10000,)
                     _delete_and_vacuum(p, delete, vacuum)
+                    assert _dead_rows(p) == 0
                     wait_replayed(p, s, timeout=float(CONFLICT_DELAY[:-1]) + 10)
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
@@ -451,6 +460,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 # a statement running at that moment: cancelled, the session goes on
                 p.execute("DROP TABLE readings")
                 p.execute(create)
+                _no_autovacuum(p)
                 wait_replayed(p, s)
                 with _connect(standby) as report:
                     pid = report.info.backend_pid
