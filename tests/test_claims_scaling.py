@@ -388,6 +388,25 @@ def _no_autovacuum(p: psycopg.Connection) -> None:
     p.execute("ALTER TABLE readings SET (autovacuum_enabled = false)")
 
 
+@contextlib.contextmanager
+def _read_then_vacuumed(
+    p: psycopg.Connection, s: psycopg.Connection, standby: engines.Server
+) -> Iterator[psycopg.Connection]:
+    """A report on the standby that read readings in its snapshot, after which the primary
+    deleted half the rows and VACUUM removed them."""
+    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
+    begin, first, _, _ = statements(S + "standby-conflict-standby.sql")
+    p.execute(create)
+    _no_autovacuum(p)
+    wait_replayed(p, s)
+    with _connect(standby) as report:
+        report.execute(begin)
+        assert report.execute(first).fetchone() == (10000,)
+        _delete_and_vacuum(p, delete, vacuum)
+        assert _dead_rows(p) == 0  # VACUUM removed them all
+        yield report
+
+
 def _startup_wait(s: psycopg.Connection) -> str | None:
     """What the standby's startup process, which replays the WAL, waits on now."""
     return scalar(s, "SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'")
@@ -418,14 +437,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             # -1: replay waits at the VACUUM for as long as the report runs
             with _settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
                 _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
-                p.execute(create)
-                _no_autovacuum(p)
-                wait_replayed(p, s)
-                with _connect(standby) as report:
-                    report.execute(begin)
-                    assert report.execute(first).fetchone() == (10000,)
-                    _delete_and_vacuum(p, delete, vacuum)
-                    assert _dead_rows(p) == 0  # VACUUM removed them all
+                with _read_then_vacuumed(p, s, standby) as report:
                     end = scalar(p, "SELECT pg_current_wal_lsn()")
                     _until(lambda: _startup_wait(s), lambda e: e == "RecoveryConflictSnapshot")
                     time.sleep(1)
@@ -439,14 +451,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             with _settings(
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
-                p.execute(create)
-                _no_autovacuum(p)
-                wait_replayed(p, s)
-                with _connect(standby) as report:
-                    report.execute(begin)
-                    assert report.execute(first).fetchone() == (10000,)
-                    _delete_and_vacuum(p, delete, vacuum)
-                    assert _dead_rows(p) == 0
+                with _read_then_vacuumed(p, s, standby) as report:
                     wait_replayed(p, s, timeout=float(CONFLICT_DELAY[:-1]) + 10)
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
