@@ -8,6 +8,8 @@ page. An engine error propagates as the driver raised it, expected (`error=`) or
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,3 +88,26 @@ def run_python(path: str, name: str = "__example__", **fixtures: Any) -> dict:
 
 def scalar(conn: Any, sql: str, params: Any = None) -> Any:
     return conn.execute(sql, params).fetchone()[0]
+
+
+def wait_for(
+    condition: Callable[[], Any],
+    what: str,
+    timeout: float,
+    retry_on: tuple[type[BaseException], ...] = (),
+    interval: float = 0.05,
+) -> Any:
+    """Poll `condition` until it returns something truthy and return that; an exception of a type
+    in `retry_on` (a server that is restarting) counts as not yet. AssertionError after `timeout`
+    seconds, naming `what` was awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = condition()
+        except retry_on:
+            found = None
+        if found:
+            return found
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not within {timeout:.0f} s: {what}")
+        time.sleep(interval)

@@ -3,8 +3,8 @@
     python scripts/bench_optimization.py [--runs N]
 
 Starts a throwaway PostgreSQL (as the test suite does), loads the sample data (20,000 orders) and
-measures, with the very queries of snippets/postgres/optimization/ and
-snippets/python/optimization/:
+measures, with the very queries of snippets/postgres/query-optimization/ and
+snippets/python/query-optimization/:
 
 * page 501 of the orders list: OFFSET 10000 against the keyset condition (server-side execution
   time from EXPLAIN ANALYZE, so network and client do not count);
@@ -13,7 +13,7 @@ snippets/python/optimization/:
   (wall-clock time seen by the client, round trips included).
 
 The figures depend on the machine; the ratios are what the page quotes and what the tests
-check (tests/test_claims_optimization.py, with a generous threshold).
+check (tests/test_claims_query_optimization.py, with a generous threshold).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from playbooks.engines.postgres import Databases  # noqa: E402
 from playbooks.engines.readiness import connect  # noqa: E402
 from playbooks.sql import snippet, split_statements  # noqa: E402
 
-S = "postgres/optimization/"
+S = "postgres/query-optimization/"
 
 
 def last_query(path: str) -> str:

@@ -45,7 +45,7 @@ def M(id: str, path: str, old: str, new: str, tests: str, breaks: str, quick: bo
     return Mutation(id, path, old, new, tuple(shlex.split(tests)), breaks, quick)
 
 
-OPT = "tests/test_claims_optimization.py"
+OPT = "tests/test_claims_query_optimization.py"
 IDX = "tests/test_claims_indexing.py"
 SCALE = "tests/test_claims_scaling.py"
 RUNNER = "tests/test_runner.py"
@@ -59,7 +59,7 @@ MUTATIONS = [
     # --- snippets: the page's code changes, the claim test or the output comparison must notice
     M(
         "keyset-without-tie-breaker",
-        "snippets/postgres/optimization/pagination-keyset.sql",
+        "snippets/postgres/query-optimization/pagination-keyset.sql",
         "WHERE (created_at, id) < ('2025-12-30 05:33:26+00', 10001)\nORDER BY created_at DESC, id DESC",
         "WHERE created_at < '2025-12-30 05:33:26+00'\nORDER BY created_at DESC",
         f"{OPT} -k tie_breaker",

@@ -53,7 +53,6 @@ from playbooks.testing import record_engine, record_measurement, unavailable
 
 pytestmark = pytest.mark.xdist_group("backup")
 
-B = "postgres/backup/"
 # The files under snippets/ that no example runner executes: this module reads and runs them.
 CONF = "postgres/backup/pgbackrest.conf"
 ARCHIVING = "postgres/backup/archiving.conf"
@@ -327,7 +326,7 @@ def test_full_differential_and_incremental_backups(backups):
 def _archiver(conn: Any) -> tuple:
     """archived_count, last_archived_wal, since_last_archived, failed_count, last_failed_wal,
     current_wal: the page's query."""
-    return conn.execute((paths.SNIPPETS / B / "archiver.sql").read_text()).fetchone()
+    return conn.execute((paths.SNIPPETS / "postgres/backup/archiver.sql").read_text()).fetchone()
 
 
 def test_wal_archiving_works_and_the_current_segment_waits_for_a_switch(cluster, backups):
@@ -434,7 +433,7 @@ def drill(cluster: Cluster, backups: Backups) -> Drill:
         for i in range(1, WAL_ONLY_TRANSACTIONS + 1):  # one transaction each, autocommit
             conn.execute("INSERT INTO drill_log VALUES (%s, %s)", [i, f"committed {i}"])
         before = _fingerprint(conn)
-        (create_point,) = statements(B + "restore-point.sql")
+        (create_point,) = statements("postgres/backup/restore-point.sql")
         conn.execute(create_point)
         time.sleep(0.01)
         marker = scalar(conn, "SELECT clock_timestamp()::text")
@@ -821,10 +820,10 @@ def test_the_numbers_on_the_page_are_the_tests_own():
 
 def test_the_page_shows_the_files_the_tests_run():
     text = PAGE.read_text()
-    for name in ("pgbackrest.conf", "archiving.conf", "backup.sh", "restore.sh", "dump.sh"):
-        assert f'"{B}{name}' in text, name
-    for name in ("restore-point.sql", "archiver.sql"):
-        assert f'"{B}{name}"' in text, name
+    for path in (CONF, ARCHIVING, BACKUP, RESTORE, DUMP):
+        assert f'"{path}' in text, path
+    for path in ("postgres/backup/restore-point.sql", "postgres/backup/archiver.sql"):
+        assert f'"{path}"' in text, path
 
 
 def test_the_page_shows_each_measurement_these_tests_record():

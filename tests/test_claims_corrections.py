@@ -14,11 +14,11 @@ import redis
 from playbooks.replay import replay, replay_until_error, scalar, statements
 from playbooks.sql import index_names, plan_nodes
 
-PG_STATEMENTS = "postgres/optimization/statements-normalised.sql"
-DRIFT = "postgres/modeling/identity-drift.sql"
-DRIFT_FIX = "postgres/modeling/identity-drift-fix.sql"
+PG_STATEMENTS = "postgres/query-optimization/statements-normalised.sql"
+DRIFT = "postgres/data-modeling/identity-drift.sql"
+DRIFT_FIX = "postgres/data-modeling/identity-drift-fix.sql"
 PARTIAL_GENERIC = "postgres/indexing/partial-generic.sql"
-TEMPLATE = "postgres/modeling/template.sql"
+TEMPLATE = "postgres/data-modeling/template.sql"
 PUBLICATION = "postgres/scaling/publication-without-key.sql"
 REPLICA_IDENTITY = "postgres/scaling/publication-replica-identity.sql"
 

@@ -58,7 +58,6 @@ def btree_entries(conn: Any, index: str) -> int:
     )
 
 
-S = "postgres/indexing/"
 PAGE = paths.DOCS / "phases" / "indexing.md"
 
 
@@ -82,7 +81,7 @@ def test_sample_data_is_what_the_introduction_says(new_pg_db):
 
 def test_primary_key_and_unique_constraints_bring_unique_indexes(new_pg_db):
     conn = new_pg_db("sample")
-    rows = replay(conn, S + "existing-indexes.sql").results[-1][1]
+    rows = replay(conn, "postgres/indexing/existing-indexes.sql").results[-1][1]
     by_table: dict[str, set[str]] = {}
     for table, index, _ in rows:
         by_table.setdefault(table, set()).add(index)
@@ -107,7 +106,7 @@ def test_primary_key_and_unique_constraints_bring_unique_indexes(new_pg_db):
 
 def test_foreign_keys_bring_no_index(new_pg_db):
     conn = new_pg_db("sample")
-    found = {r[1] for r in replay(conn, S + "fk-unindexed.sql").results[-1][1]}
+    found = {r[1] for r in replay(conn, "postgres/indexing/fk-unindexed.sql").results[-1][1]}
     assert {
         "orders_customer_id_fkey",
         "order_items_product_id_fkey",
@@ -126,7 +125,7 @@ def test_foreign_key_check_scans_the_referencing_table_without_an_index(new_pg_d
         conn,
         "SELECT seq_scan, idx_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = 'orders'",
     )
-    path = S + "fk-delete.sql"
+    path = "postgres/indexing/fk-delete.sql"
     without_index = 4  # insert, delete, flush, read the counters
     assert statements(path)[without_index].startswith("CREATE INDEX")
     done = replay(conn, path, upto=without_index)
@@ -143,14 +142,14 @@ def test_foreign_key_check_scans_the_referencing_table_without_an_index(new_pg_d
 
 def test_small_table_is_read_whole_despite_its_primary_key(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "small-table.sql")
+    done = replay(conn, "postgres/indexing/small-table.sql")
     assert done.rows("relpages")[0][0][0] == 1
     assert node_types(done.plans[0]) == ["Seq Scan"]
 
 
 def test_value_matching_most_rows_ignores_the_index(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "selectivity.sql")
+    done = replay(conn, "postgres/indexing/selectivity.sql")
     delivered, cancelled = done.plans
     [(values, freqs)] = done.rows("most_common_freqs")[0]
     share = dict(zip(values.strip("{}").split(","), freqs, strict=True))  # anyarray comes as text
@@ -163,7 +162,7 @@ def test_value_matching_most_rows_ignores_the_index(new_pg_db):
 
 def test_order_by_limit_is_served_by_an_index_without_sort(new_pg_db):
     conn = new_pg_db("sample")
-    before, after = replay(conn, S + "order-by-limit.sql").plans
+    before, after = replay(conn, "postgres/indexing/order-by-limit.sql").plans
     assert has_node(before, "Sort")
     assert not has_node(after, "Sort")
     assert uses_index(after, "orders_created_at_idx")
@@ -171,9 +170,9 @@ def test_order_by_limit_is_served_by_an_index_without_sort(new_pg_db):
 
 def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
     conn = new_pg_db("sample")
-    [(upd1, hot1)], [(upd2, hot2)], [(upd3, hot3)] = replay(conn, S + "hot-updates.sql").rows(
-        "n_tup_hot_upd"
-    )
+    [(upd1, hot1)], [(upd2, hot2)], [(upd3, hot3)] = replay(
+        conn, "postgres/indexing/hot-updates.sql"
+    ).rows("n_tup_hot_upd")
     batch = upd1
     assert batch > 0 and hot1 == batch  # no index on the updated columns: all HOT
     assert upd2 - upd1 == batch and hot2 == hot1  # last_viewed_at indexed: none HOT
@@ -189,7 +188,7 @@ def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
     assert entries == scalar(conn, "SELECT count(*) FROM product_stats") + batch
 
 
-FILLFACTOR = S + "hot-fillfactor.sql"
+FILLFACTOR = "postgres/indexing/hot-fillfactor.sql"
 HOT_COUNTERS = "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'sessions'"
 
 
@@ -277,20 +276,23 @@ def test_pruning_makes_room_unless_an_old_snapshot_sees_the_old_versions(new_pg_
 def test_btree_entry_larger_than_2704_bytes_is_rejected(new_pg_db):
     conn = new_pg_db("sample")
     replay_until_error(
-        conn, S + "wide-value.sql", psycopg.errors.ProgramLimitExceeded, match="maximum 2704"
+        conn,
+        "postgres/indexing/wide-value.sql",
+        psycopg.errors.ProgramLimitExceeded,
+        match="maximum 2704",
     )
     assert scalar(conn, "SELECT count(*) FROM notes") == 1  # the compressible value went in
 
 
 def test_hash_index_takes_a_value_too_wide_for_btree(new_pg_db):
     conn = new_pg_db("sample")
-    assert replay(conn, S + "wide-value-hash.sql").results[-1][1] == [(1,)]
+    assert replay(conn, "postgres/indexing/wide-value-hash.sql").results[-1][1] == [(1,)]
 
 
 # --- index types -------------------------------------------------------------------------------
 
 
-LIKE_PREFIX = S + "btree-like.sql"
+LIKE_PREFIX = "postgres/indexing/btree-like.sql"
 
 
 def _like_plans(conn: Any) -> list[dict]:
@@ -368,25 +370,27 @@ def test_c_utf8_is_not_byte_order_for_like(new_pg_db):
 def test_unique_index_rejects_a_duplicate(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.UniqueViolation):
-        replay(conn, S + "unique.sql")
+        replay(conn, "postgres/indexing/unique.sql")
 
 
 def test_nulls_are_distinct_by_default(new_pg_db):
     conn = new_pg_db("sample")
-    rows = replay(conn, S + "unique-nulls.sql").results[-1][1]
+    rows = replay(conn, "postgres/indexing/unique-nulls.sql").results[-1][1]
     assert len(rows) == 2
     assert all(parent is None and name == "Books" for _, parent, name in rows)
 
 
 def test_nulls_not_distinct_rejects_a_second_null(new_pg_db):
     conn = new_pg_db("sample")
-    replay_until_error(conn, S + "unique-nulls-not-distinct.sql", psycopg.errors.UniqueViolation)
+    replay_until_error(
+        conn, "postgres/indexing/unique-nulls-not-distinct.sql", psycopg.errors.UniqueViolation
+    )
 
 
 @pytest.fixture
 def partial(new_pg_db):
     conn = new_pg_db("sample")
-    return conn, replay(conn, S + "partial.sql")
+    return conn, replay(conn, "postgres/indexing/partial.sql")
 
 
 def test_partial_index_serves_its_predicate_only(partial):
@@ -414,13 +418,16 @@ def test_partial_index_is_a_fraction_of_the_full_one(partial):
 
 def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "partial-prepared.sql")
+    done = replay(conn, "postgres/indexing/partial-prepared.sql")
     custom, generic = done.plans
     assert uses_index(custom, "orders_pending_created_at_idx")
     assert not uses_index(generic, "orders_pending_created_at_idx")
     generic_plans, custom_plans = done.results[-1][1][0]
     # one EXPLAIN EXECUTE and four EXECUTEs made the five custom plans
-    assert sum(s.startswith("EXECUTE") for s in statements(S + "partial-prepared.sql")) == 4
+    assert (
+        sum(s.startswith("EXECUTE") for s in statements("postgres/indexing/partial-prepared.sql"))
+        == 4
+    )
     assert generic_plans >= 1 and custom_plans == 5
     # the way out: custom plans, always
     conn.execute("SET plan_cache_mode = force_custom_plan")
@@ -430,7 +437,7 @@ def test_generic_plan_cannot_use_a_partial_index(new_pg_db):
 
 def test_psycopg_reaches_the_generic_plan_on_its_own(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "partial-prepared.sql"
+    path = "postgres/indexing/partial-prepared.sql"
     replay(conn, path, upto=3)  # the two indexes and ANALYZE
     assert conn.prepare_threshold == 5
     # the query of the page's PREPARE, sent by the application with a parameter
@@ -456,7 +463,7 @@ def test_covering_index_only_scan_needs_the_visibility_map(new_pg_db):
     # The sample's pages are all-visible already (the template was vacuumed): dirty the ones
     # the query reads, so that only the snippet's own VACUUM can make them all-visible again.
     conn.execute("UPDATE products SET price = price WHERE category_id = 47")
-    vacuumed, updated, revacuumed = replay(conn, S + "covering.sql").plans
+    vacuumed, updated, revacuumed = replay(conn, "postgres/indexing/covering.sql").plans
     for plan in (vacuumed, updated, revacuumed):
         assert node_types(plan) == ["Index Only Scan"]
         assert plan["Index Name"] == "products_category_name_price_idx"
@@ -472,7 +479,7 @@ def test_covering_index_only_scan_needs_the_visibility_map(new_pg_db):
 
 
 def test_include_keeps_uniqueness_on_the_key_alone(new_pg_db):
-    path = S + "include-unique.sql"
+    path = "postgres/indexing/include-unique.sql"
     conn = new_pg_db("sample")
     done = replay_until_error(conn, path, psycopg.errors.UniqueViolation, match="products_sku_key")
     (plan,) = done.plans
@@ -500,7 +507,7 @@ def test_include_carries_a_type_without_a_btree_class(new_pg_db):
     conn = new_pg_db("none")
     replay_until_error(
         conn,
-        S + "include-no-btree.sql",
+        "postgres/indexing/include-no-btree.sql",
         psycopg.errors.UndefinedObject,
         match='no default operator class for access method "btree"',
     )
@@ -515,7 +522,7 @@ def test_include_carries_a_type_without_a_btree_class(new_pg_db):
 
 def test_include_index_is_never_deduplicated(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "include-dedup.sql")
+    done = replay(conn, "postgres/indexing/include-dedup.sql")
     shown = [r[0] for r in done.results[-1][1]]
     key, nodedup, included = (
         "orders_status_customer_idx",
@@ -542,12 +549,15 @@ def test_include_index_is_never_deduplicated(new_pg_db):
 
 def test_expression_index_serves_the_expression_only(new_pg_db):
     conn = new_pg_db("sample")
-    before, lowered, bare = replay(conn, S + "expression.sql").plans
+    before, lowered, bare = replay(conn, "postgres/indexing/expression.sql").plans
     assert node_types(before) == ["Seq Scan"]
     assert uses_index(lowered, "users_email_lower_key")
     assert index_names(bare) == {"users_email_key"}
     conn.execute("ALTER TABLE users DROP CONSTRAINT users_email_key")
-    alone = explain(conn, statements(S + "expression.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) "))
+    alone = explain(
+        conn,
+        statements("postgres/indexing/expression.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) "),
+    )
     assert node_types(alone) == ["Seq Scan"]
 
 
@@ -557,13 +567,13 @@ def test_addresses_are_stored_as_typed(new_pg_db):
     for address in ("Sophie.Liskov2@example.com", "edsger_turing9@EXAMPLE.COM"):
         assert scalar(conn, "SELECT count(*) FROM users WHERE email = %s", (address,)) == 1
     # the look-up of expression.sql finds an address stored with capitals
-    (literal,) = set(re.findall(r"'([^']+@[^']+)'", snippet(S + "expression.sql")))
+    (literal,) = set(re.findall(r"'([^']+@[^']+)'", snippet("postgres/indexing/expression.sql")))
     stored = conn.execute("SELECT email FROM users WHERE lower(email) = %s", (literal,)).fetchall()
     assert len(stored) == 1 and stored[0][0] != literal
 
 
 def test_unique_expression_index_rejects_a_case_variant(new_pg_db):
-    path = S + "expression-unique.sql"
+    path = "postgres/indexing/expression-unique.sql"
     create, insert = statements(path)
     plain = new_pg_db("sample")
     plain.execute(insert)  # UNIQUE (email) alone lets the lower-case twin in
@@ -575,21 +585,21 @@ def test_unique_expression_index_rejects_a_case_variant(new_pg_db):
 
 def test_range_before_sort_column_needs_a_sort(new_pg_db):
     conn = new_pg_db("sample")
-    (plan,) = replay(conn, S + "composite-range-before-sort.sql").plans
+    (plan,) = replay(conn, "postgres/indexing/composite-range-before-sort.sql").plans
     assert uses_index(plan, "orders_status_created_at_total_idx")
     assert has_node(plan, "Sort")
 
 
 def test_sort_before_range_column_needs_no_sort(new_pg_db):
     conn = new_pg_db("sample")
-    (plan,) = replay(conn, S + "composite-sort-before-range.sql").plans
+    (plan,) = replay(conn, "postgres/indexing/composite-sort-before-range.sql").plans
     assert uses_index(plan, "orders_status_total_created_at_idx")
     assert not has_node(plan, "Sort")
 
 
 def test_planner_picks_the_column_order_by_range_width(new_pg_db):
     conn = new_pg_db("sample")
-    wide, narrow = replay(conn, S + "composite-both.sql").plans
+    wide, narrow = replay(conn, "postgres/indexing/composite-both.sql").plans
     # the snippet's comments: "about 500 pending orders" and "a handful of rows"
     count = "SELECT count(*) FROM orders WHERE status = 'pending' AND created_at >= %s"
     assert 450 <= scalar(conn, count, ("2026-06-01",)) <= 600
@@ -602,7 +612,7 @@ def test_planner_picks_the_column_order_by_range_width(new_pg_db):
 
 def test_non_leading_column_alone_means_reading_the_whole_index(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "composite-non-leading.sql")
+    done = replay(conn, "postgres/indexing/composite-non-leading.sql")
     filtered, ordered, forced, pinned = done.plans
     assert has_node(ordered, "Sort") and not index_names(ordered)
     index_pages = done.results[-1][1][0][0]
@@ -624,7 +634,7 @@ def test_non_leading_column_alone_means_reading_the_whole_index(new_pg_db):
 
 def test_gist_index_returns_nearest_stores_in_order(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "gist.sql")
+    done = replay(conn, "postgres/indexing/gist.sql")
     before, after = done.plans
     assert has_node(before, "Sort")
     assert not has_node(after, "Sort")
@@ -652,7 +662,7 @@ def gin_plans(pg_databases):
         with connect(pg_databases.server, name, autocommit=True) as conn:
             # "the large data set (2,000 products)"
             assert scalar(conn, "SELECT count(*) FROM products") == 2000
-            yield replay(conn, S + "gin.sql").plans
+            yield replay(conn, "postgres/indexing/gin.sql").plans
     finally:
         pg_databases.drop(name)
 
@@ -676,7 +686,7 @@ def test_full_text_without_the_configuration_argument_misses_the_index(gin_plans
 
 def test_sample_catalogue_is_too_small_for_the_array_and_jsonb_indexes(new_pg_db):
     conn = new_pg_db("sample")
-    tags, attributes, _, _ = replay(conn, S + "gin.sql").plans
+    tags, attributes, _, _ = replay(conn, "postgres/indexing/gin.sql").plans
     assert scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'products'") == 9
     assert node_types(tags) == ["Seq Scan"]
     assert node_types(attributes) == ["Seq Scan"]
@@ -685,7 +695,7 @@ def test_sample_catalogue_is_too_small_for_the_array_and_jsonb_indexes(new_pg_db
 def test_one_argument_to_tsvector_cannot_be_indexed(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.InvalidObjectDefinition, match="IMMUTABLE"):
-        replay(conn, S + "gin-fts-one-arg.sql")
+        replay(conn, "postgres/indexing/gin-fts-one-arg.sql")
 
 
 def gin_operators(conn: Any, family: str) -> set[str]:
@@ -720,7 +730,7 @@ def trgm(pg_databases):
         with connect(pg_databases.server, name, autocommit=True) as conn:
             # "the 20,000 customers of the large data set"
             assert scalar(conn, "SELECT count(*) FROM customers") == 20000
-            yield replay(conn, S + "trgm.sql")
+            yield replay(conn, "postgres/indexing/trgm.sql")
     finally:
         pg_databases.drop(name)
 
@@ -779,7 +789,7 @@ def test_trigram_operator_classes(new_pg_db):
 
 def test_trigram_index_is_not_worth_it_on_the_sample(new_pg_db):
     conn = new_pg_db("sample")
-    plans = replay(conn, S + "trgm.sql").plans
+    plans = replay(conn, "postgres/indexing/trgm.sql").plans
     assert node_types(plans[1]) == ["Seq Scan"]  # the index exists, the planner reads the table
     assert scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'customers'") == 25
     assert scalar(conn, "SELECT count(*) FROM customers") == 2000
@@ -788,7 +798,7 @@ def test_trigram_index_is_not_worth_it_on_the_sample(new_pg_db):
 @pytest.fixture
 def brin(new_pg_db):
     conn = new_pg_db("sample")
-    return conn, replay(conn, S + "brin.sql")
+    return conn, replay(conn, "postgres/indexing/brin.sql")
 
 
 def test_brin_column_follows_physical_order(brin):
@@ -832,7 +842,7 @@ def test_brin_summarises_128_pages_and_offers_only_bitmap_scans(brin):
 
 def test_brin_on_a_scattered_column_narrows_nothing(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "brin-uncorrelated.sql")
+    done = replay(conn, "postgres/indexing/brin-uncorrelated.sql")
     (plan,) = done.plans
     table_pages, table_rows = done.results[-1][1][0]
     # PostgreSQL 15 chooses the index, and it reads and rechecks the whole table
@@ -865,7 +875,7 @@ def test_brin_pages_beyond_the_summaries_are_read_until_summarised(brin):
     conn, _ = brin
     pages_before = scalar(conn, "SELECT pg_relation_size('events') / 8192")
     assert pages_before == 562  # "from page 562"
-    done = replay(conn, S + "brin-new-pages.sql")
+    done = replay(conn, "postgres/indexing/brin-new-pages.sql")
     unsummarised, summarised = done.plans
     (([count],),) = done.rows("brin_summarize_new_values")
     pages = scalar(conn, "SELECT pg_relation_size('events') / 8192")
@@ -881,7 +891,7 @@ def test_brin_pages_beyond_the_summaries_are_read_until_summarised(brin):
 
 def test_vacuum_summarises_complete_brin_ranges_only(brin):
     conn, _ = brin
-    path = S + "brin-new-pages.sql"
+    path = "postgres/indexing/brin-new-pages.sql"
     (summarise,) = [i for i, s in enumerate(statements(path)) if "brin_summarize_new" in s]
     replay(conn, path, upto=summarise)
     conn.execute("VACUUM events")
@@ -908,7 +918,7 @@ def test_brin_fewer_pages_per_range_read_fewer_pages(brin):
     conn, _ = brin
     conn.execute("CREATE EXTENSION pageinspect")
     assert brin_summaries(conn, "events_created_at_brin") == 5  # 562 pages / 128
-    done = replay(conn, S + "brin-pages-per-range.sql")
+    done = replay(conn, "postgres/indexing/brin-pages-per-range.sql")
     wide, narrow = (_heap(plan) for plan in done.plans)
     assert uses_index(done.plans[0], "events_created_at_brin")
     assert uses_index(done.plans[1], "events_created_at_brin16")
@@ -928,7 +938,7 @@ def test_brin_fewer_pages_per_range_read_fewer_pages(brin):
 
 def test_brin_minmax_multi_copes_with_outliers(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "brin-outliers.sql")
+    done = replay(conn, "postgres/indexing/brin-outliers.sql")
     minmax, multi = done.plans
     (((ranges_shown,),),) = done.rows("block_ranges")
     relpages = scalar(conn, "SELECT relpages FROM pg_class WHERE relname = 'events_clock'")
@@ -948,7 +958,7 @@ def test_brin_minmax_multi_copes_with_outliers(new_pg_db):
 
 def test_hash_index_serves_equality_only(new_pg_db):
     conn = new_pg_db("sample")
-    equal, ranged, ordered = replay(conn, S + "hash.sql").plans
+    equal, ranged, ordered = replay(conn, "postgres/indexing/hash.sql").plans
     # "short keys such as these 32-character tokens"
     widths = conn.execute("SELECT DISTINCT length(token) FROM sessions").fetchall()
     assert widths == [(32,)]
@@ -960,12 +970,14 @@ def test_hash_index_serves_equality_only(new_pg_db):
 def test_hash_index_cannot_be_unique(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.FeatureNotSupported, match="unique"):
-        replay(conn, S + "hash-unique.sql")
+        replay(conn, "postgres/indexing/hash-unique.sql")
 
 
 def test_hash_exclusion_constraint_enforces_uniqueness(new_pg_db):
     conn = new_pg_db("sample")
-    replay_until_error(conn, S + "hash-exclude.sql", psycopg.errors.ExclusionViolation)
+    replay_until_error(
+        conn, "postgres/indexing/hash-exclude.sql", psycopg.errors.ExclusionViolation
+    )
 
 
 # --- maintenance -------------------------------------------------------------------------------
@@ -973,7 +985,7 @@ def test_hash_exclusion_constraint_enforces_uniqueness(new_pg_db):
 
 def test_usage_query_names_the_right_columns(new_pg_db):
     conn = new_pg_db("sample")
-    rows = replay(conn, S + "usage.sql").results[-1][1]
+    rows = replay(conn, "postgres/indexing/usage.sql").results[-1][1]
     assert ("public", "orders", "orders_pkey") in {r[:3] for r in rows}
     columns = {
         r[0]
@@ -987,14 +999,16 @@ def test_usage_query_names_the_right_columns(new_pg_db):
 
 def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):
     conn = new_pg_db("sample")
-    assert replay(conn, S + "unused.sql").results[0][1] == []  # the sample: constraints only
+    assert (
+        replay(conn, "postgres/indexing/unused.sql").results[0][1] == []
+    )  # the sample: constraints only
     conn.execute("CREATE INDEX orders_status_idx ON orders (status)")
     conn.execute(
         "ALTER TABLE sessions ADD CONSTRAINT sessions_token_excl EXCLUDE USING hash (token WITH =)"
     )
     conn.execute("SELECT pg_stat_reset()")
     conn.execute("SELECT pg_stat_force_next_flush()")
-    found = {r[2] for r in replay(conn, S + "unused.sql").results[0][1]}
+    found = {r[2] for r in replay(conn, "postgres/indexing/unused.sql").results[0][1]}
     assert "orders_status_idx" in found
     # an exclusion constraint's index is not unique, and is still left out
     assert not scalar(
@@ -1014,20 +1028,20 @@ def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):
     conn.execute("SELECT count(*) FROM orders WHERE status = 'cancelled'")
     conn.execute("RESET enable_seqscan")
     conn.execute("SELECT pg_stat_force_next_flush()")
-    found = {r[2] for r in replay(conn, S + "unused.sql").results[0][1]}
+    found = {r[2] for r in replay(conn, "postgres/indexing/unused.sql").results[0][1]}
     assert "orders_status_idx" not in found
 
 
 def test_missing_index_query_finds_tables_read_by_sequential_scans(new_pg_db):
     conn = new_pg_db("sample")
-    found = {r[1] for r in replay(conn, S + "missing.sql").results[-1][1]}
+    found = {r[1] for r in replay(conn, "postgres/indexing/missing.sql").results[-1][1]}
     assert {"orders", "events_archive"} <= found
     assert "customers" not in found
 
 
 def test_counters_that_the_original_missing_index_query_relies_on(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "missing.sql")
+    replay(conn, "postgres/indexing/missing.sql")
     idx_scan = scalar(
         conn, "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = 'events_archive'"
     )
@@ -1053,8 +1067,8 @@ def test_counters_that_the_original_missing_index_query_relies_on(new_pg_db):
 def test_failed_concurrent_unique_build_leaves_an_invalid_index(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.UniqueViolation):
-        replay(conn, S + "invalid-build.sql")
-    find, drop = statements(S + "invalid.sql")
+        replay(conn, "postgres/indexing/invalid-build.sql")
+    find, drop = statements("postgres/indexing/invalid.sql")
     rows = conn.execute(find).fetchall()
     assert [(str(r[0]), r[2]) for r in rows] == [("sessions_user_id_key", False)]
     plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM sessions WHERE user_id = 42")
@@ -1074,7 +1088,7 @@ NEW_SESSIONS = (
 def test_index_that_never_became_ready_costs_writes_nothing(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.UniqueViolation):
-        replay(conn, S + "invalid-build.sql")
+        replay(conn, "postgres/indexing/invalid-build.sql")
     index = "'sessions_user_id_key'::regclass"
     ready = f"SELECT indisready FROM pg_index WHERE indexrelid = {index}"
     assert scalar(conn, ready) is False
@@ -1085,7 +1099,7 @@ def test_index_that_never_became_ready_costs_writes_nothing(new_pg_db):
 
 def test_invalid_but_ready_unique_index_is_maintained_and_enforced(new_pg_db, capsys):
     conn = new_pg_db("sample")
-    run_python(S + "invalid-ready.py", conn=conn)
+    run_python("postgres/indexing/invalid-ready.py", conn=conn)
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("CREATE UNIQUE INDEX CONCURRENTLY: 55P03")  # lock_not_available
     sizes = [size_bytes(line.rsplit("size=", 1)[1]) for line in printed[1:3]]
@@ -1111,7 +1125,7 @@ def test_invalid_but_ready_unique_index_is_maintained_and_enforced(new_pg_db, ca
 
 def test_reindex_concurrently_shrinks_a_bloated_index(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "reindex.sql")
+    done = replay(conn, "postgres/indexing/reindex.sql")
     before = size_bytes(done.rows("before_delete")[0][0][0])
     vacuumed = size_bytes(done.rows("after_vacuum")[0][0][0])
     rebuilt = size_bytes(done.rows("after_reindex")[0][0][0])
@@ -1122,14 +1136,16 @@ def test_reindex_concurrently_shrinks_a_bloated_index(new_pg_db):
 def test_reindex_concurrently_refuses_a_transaction_block(new_pg_db):
     conn = new_pg_db("sample")
     with pytest.raises(psycopg.errors.ActiveSqlTransaction):
-        replay(conn, S + "reindex-in-transaction.sql")
+        replay(conn, "postgres/indexing/reindex-in-transaction.sql")
 
 
 @pytest.mark.parametrize(
     "build",
     [
         "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)",
-        statements(S + "reindex-in-transaction.sql")[-1],  # REINDEX INDEX CONCURRENTLY
+        statements("postgres/indexing/reindex-in-transaction.sql")[
+            -1
+        ],  # REINDEX INDEX CONCURRENTLY
     ],
     ids=["create", "reindex"],
 )
@@ -1185,7 +1201,7 @@ def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
 
 def test_hypopg_index_is_planned_but_never_built(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "hypopg.sql")
+    done = replay(conn, "postgres/indexing/hypopg.sql")
     planned, executed = done.plans
     (name,) = index_names(planned)
     assert re.fullmatch(r"<\d+>btree_orders_customer_id", name)
@@ -1197,9 +1213,9 @@ def test_hypopg_index_is_planned_but_never_built(new_pg_db):
     # PostgreSQL 18 reports buffers under EXPLAIN ANALYZE by default; 15 and 17 only when asked
     assert ("Shared Hit Blocks" in executed) == (conn.info.server_version // 10000 >= 18)
     # another session does not see this session's hypothetical index
-    replay(conn, S + "hypopg.sql", upto=1)
+    replay(conn, "postgres/indexing/hypopg.sql", upto=1)
     with psycopg.connect(conn.info.dsn, autocommit=True) as other:
-        query = statements(S + "hypopg.sql")[1].removeprefix("EXPLAIN (COSTS OFF) ")
+        query = statements("postgres/indexing/hypopg.sql")[1].removeprefix("EXPLAIN (COSTS OFF) ")
         assert not index_names(explain(other, query))
     assert index_names(explain(conn, query))
 

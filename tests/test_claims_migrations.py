@@ -37,27 +37,28 @@ from playbooks.lint.observe import (
 from playbooks.replay import run_python, scalar, statements
 from playbooks.sql import run_script, snippet, split_statements
 
-S = "postgres/migrations/"
-P = "python/migrations/"
-M = "mariadb/migrations/"
 PAGE = paths.DOCS / "phases/migrations.md"
 
-# The patterns of the lock table, in the page's order: (name, snippet file).
+# The patterns of the lock table, in the page's order: (name, snippet); the page's table shows
+# the snippet's file name.
 PATTERNS = [
-    ("add a nullable column", "add-column-nullable.sql"),
-    ("add a column with a constant or stable default", "add-column-default.sql"),
-    ("add a column with a volatile default", "add-column-volatile.sql"),
-    ("add an identity, serial or generated column; widen int", "rewrites.sql"),
-    ("create an index", "create-index.sql"),
-    ("create an index concurrently", "create-index-concurrently.sql"),
-    ("add a foreign key directly", "fk-direct.sql"),
-    ("add a foreign key NOT VALID, then validate", "fk-not-valid.sql"),
-    ("set NOT NULL directly", "not-null-direct.sql"),
-    ("set NOT NULL through a CHECK constraint", "not-null-check.sql"),
-    ("rename a column directly", "rename-direct.sql"),
-    ("rename a column by expand and contract", "rename-expand-contract.sql"),
-    ("rebuild an index", "reindex.sql"),
-    ("rebuild an index concurrently", "reindex-concurrently.sql"),
+    ("add a nullable column", "postgres/migrations/add-column-nullable.sql"),
+    (
+        "add a column with a constant or stable default",
+        "postgres/migrations/add-column-default.sql",
+    ),
+    ("add a column with a volatile default", "postgres/migrations/add-column-volatile.sql"),
+    ("add an identity, serial or generated column; widen int", "postgres/migrations/rewrites.sql"),
+    ("create an index", "postgres/migrations/create-index.sql"),
+    ("create an index concurrently", "postgres/migrations/create-index-concurrently.sql"),
+    ("add a foreign key directly", "postgres/migrations/fk-direct.sql"),
+    ("add a foreign key NOT VALID, then validate", "postgres/migrations/fk-not-valid.sql"),
+    ("set NOT NULL directly", "postgres/migrations/not-null-direct.sql"),
+    ("set NOT NULL through a CHECK constraint", "postgres/migrations/not-null-check.sql"),
+    ("rename a column directly", "postgres/migrations/rename-direct.sql"),
+    ("rename a column by expand and contract", "postgres/migrations/rename-expand-contract.sql"),
+    ("rebuild an index", "postgres/migrations/reindex.sql"),
+    ("rebuild an index concurrently", "postgres/migrations/reindex-concurrently.sql"),
 ]
 
 # The probes, on a row no statement and no holder touches.
@@ -93,14 +94,14 @@ def yes(flag: bool) -> str:
 def observe(new_pg_db: Any, path: str) -> list[dict[str, str]]:
     """Run the pattern's statements one by one; for each, what the lock table shows."""
     a = new_pg_db("none")
-    run_script(a, snippet(S + "setup.sql"))
+    run_script(a, snippet("postgres/migrations/setup.sql"))
     b, c, d, holder = (connect_like(a) for _ in range(4))
     for probe in (c, d):
         probe.execute(f"SET lock_timeout = '{PROBE_TIMEOUT}'")
     pid = a.info.backend_pid
     rows = []
     try:
-        for sql in statements(S + path):
+        for sql in statements(path):
             before = filenodes(b)
             thread = None
             if "CONCURRENTLY" in sql:
@@ -127,7 +128,7 @@ def observe(new_pg_db: Any, path: str) -> list[dict[str, str]]:
                 continue  # e.g. CREATE FUNCTION: no table locked, not a row of the table
             rows.append(
                 {
-                    "snippet": path,
+                    "snippet": path.rpartition("/")[2],  # the page shows the file name
                     "statement": one_line(sql),
                     "lock": "; ".join(
                         f"{mode_name(m)} on {t}" for t, m in sorted(locks.items(), reverse=True)
@@ -177,13 +178,15 @@ def page_table() -> list[dict[str, str]]:
 def test_the_page_table_covers_every_pattern_in_order():
     rows = page_table()
     shown = list(dict.fromkeys(r["snippet"] for r in rows))
-    assert shown == [path for _, path in PATTERNS]
+    assert shown == [path.rpartition("/")[2] for _, path in PATTERNS]
 
 
-@pytest.mark.parametrize(("pattern", "path"), PATTERNS, ids=[p for _, p in PATTERNS])
+@pytest.mark.parametrize(
+    ("pattern", "path"), PATTERNS, ids=[p.rpartition("/")[2] for _, p in PATTERNS]
+)
 def test_lock_table_row_is_what_postgres_does(new_pg_db, pattern, path):
     observed = observe(new_pg_db, path)
-    shown = [r for r in page_table() if r["snippet"] == path]
+    shown = [r for r in page_table() if r["snippet"] == path.rpartition("/")[2]]
     assert shown == observed, pattern
 
 
@@ -192,13 +195,13 @@ def test_lock_table_row_is_what_postgres_does(new_pg_db, pattern, path):
 
 def test_set_not_null_scans_under_access_exclusive_unless_a_valid_check_proves_it(new_pg_db):
     direct = new_pg_db("none")
-    run_script(direct, snippet(S + "setup.sql"))
-    said = debug_messages(direct, statements(S + "not-null-direct.sql"))
+    run_script(direct, snippet("postgres/migrations/setup.sql"))
+    said = debug_messages(direct, statements("postgres/migrations/not-null-direct.sql"))
     assert 'verifying table "accounts"' in said
 
     route = new_pg_db("none")
-    run_script(route, snippet(S + "setup.sql"))
-    add, validate, set_not_null, drop = statements(S + "not-null-check.sql")
+    run_script(route, snippet("postgres/migrations/setup.sql"))
+    add, validate, set_not_null, drop = statements("postgres/migrations/not-null-check.sql")
     route.execute(add)
     route.execute(validate)
     said = debug_messages(route, [set_not_null])
@@ -217,9 +220,9 @@ def test_set_not_null_scans_under_access_exclusive_unless_a_valid_check_proves_i
 
 def test_a_not_valid_check_is_enforced_for_new_rows_at_once(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
     conn.execute("UPDATE accounts SET email = NULL WHERE id = 1")  # an old row that breaks it
-    add, validate, _, _ = statements(S + "not-null-check.sql")
+    add, validate, _, _ = statements("postgres/migrations/not-null-check.sql")
     conn.execute(add)  # NOT VALID: the old row is not read
     with pytest.raises(psycopg.errors.CheckViolation):
         conn.execute("INSERT INTO accounts (name) VALUES ('no email')")
@@ -229,9 +232,9 @@ def test_a_not_valid_check_is_enforced_for_new_rows_at_once(new_pg_db):
 
 def test_a_not_valid_foreign_key_checks_new_rows_and_validate_finds_old_ones(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
     conn.execute("INSERT INTO payments (account_id, amount) VALUES (424242, 1)")  # an orphan
-    add, validate = statements(S + "fk-not-valid.sql")
+    add, validate = statements("postgres/migrations/fk-not-valid.sql")
     conn.execute(add)
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("INSERT INTO payments (account_id, amount) VALUES (525252, 1)")
@@ -241,9 +244,9 @@ def test_a_not_valid_foreign_key_checks_new_rows_and_validate_finds_old_ones(new
 
 def test_the_rewrite_and_verify_scans_are_what_postgres_reports(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
-    constant = debug_messages(conn, statements(S + "add-column-default.sql"))
-    volatile = debug_messages(conn, statements(S + "add-column-volatile.sql"))
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
+    constant = debug_messages(conn, statements("postgres/migrations/add-column-default.sql"))
+    volatile = debug_messages(conn, statements("postgres/migrations/add-column-volatile.sql"))
     assert not any(m.startswith("rewriting table") for m in constant)
     assert 'rewriting table "accounts"' in volatile
     # now() was evaluated once: every existing row got the same value
@@ -263,10 +266,10 @@ def test_the_rewrite_and_verify_scans_are_what_postgres_reports(new_pg_db):
 
 def test_plain_reindex_blocks_reads_through_the_index_lock(new_pg_db):
     a = new_pg_db("none")
-    run_script(a, snippet(S + "setup.sql"))
+    run_script(a, snippet("postgres/migrations/setup.sql"))
     with connect_like(a) as b:
         a.execute("BEGIN")
-        a.execute(statements(S + "reindex.sql")[0])
+        a.execute(statements("postgres/migrations/reindex.sql")[0])
         held = dict(
             b.execute(
                 "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
@@ -280,8 +283,8 @@ def test_plain_reindex_blocks_reads_through_the_index_lock(new_pg_db):
 
 def test_the_expand_contract_trigger_keeps_both_columns_equal(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
-    steps = statements(S + "rename-expand-contract.sql")
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
+    steps = statements("postgres/migrations/rename-expand-contract.sql")
     for sql in steps[:4]:  # expand and one backfill batch
         conn.execute(sql)
     conn.execute("INSERT INTO accounts (name) VALUES ('old app')")  # the old version writes name
@@ -302,7 +305,7 @@ def test_the_expand_contract_trigger_keeps_both_columns_equal(new_pg_db):
 
 
 def test_lock_timeout_migration_gives_up_and_retries(conn, capsys):
-    ns = run_python(P + "lock_timeout.py", conn=conn)
+    ns = run_python("python/migrations/lock_timeout.py", conn=conn)
     assert capsys.readouterr().out.splitlines() == [
         "a SELECT behind the waiting ALTER: blocked",
         "the ALTER is waiting for the report: True",
@@ -328,7 +331,7 @@ class Crash(Exception):
 
 @pytest.mark.parametrize("key_type", ["bigint", "uuid"])
 def test_backfill_resumes_after_a_crash_without_redoing_or_skipping(new_pg_db, key_type):
-    ns = run_python(P + "backfill.py", name="backfill")
+    ns = run_python("python/migrations/backfill.py", name="backfill")
     backfill = ns["backfill"]
     conn = new_pg_db("none")
     key = "gen_random_uuid()" if key_type == "uuid" else "g"
@@ -363,7 +366,7 @@ def test_backfill_resumes_after_a_crash_without_redoing_or_skipping(new_pg_db, k
 
 
 def test_backfill_sends_one_update_per_batch(new_pg_db):
-    ns = run_python(P + "backfill.py", name="backfill")
+    ns = run_python("python/migrations/backfill.py", name="backfill")
     conn = new_pg_db("none")
     conn.execute("CREATE TABLE t AS SELECT g::bigint AS id, 0 AS n FROM generate_series(1, 2500) g")
     conn.execute("ALTER TABLE t ADD PRIMARY KEY (id)")
@@ -384,7 +387,7 @@ def test_backfill_sends_one_update_per_batch(new_pg_db):
 
 
 def test_the_move_runs_dual_write_backfill_verify_and_cutover(shard_urls, capsys):
-    ns = run_python(P + "tech_move.py", shard_urls=shard_urls)
+    ns = run_python("python/migrations/tech_move.py", shard_urls=shard_urls)
     out = capsys.readouterr().out.splitlines()
     assert out == [
         "after dual write and backfill: consistent (1000 rows)",
@@ -406,7 +409,7 @@ def test_the_move_runs_dual_write_backfill_verify_and_cutover(shard_urls, capsys
     ids=["changed", "missing", "extra"],
 )
 def test_the_consistency_check_catches_a_planted_divergence(shard_urls, capsys, plant):
-    ns = run_python(P + "tech_move.py", shard_urls=shard_urls)
+    ns = run_python("python/migrations/tech_move.py", shard_urls=shard_urls)
     capsys.readouterr()
     verify, target = ns["verify"], ns["target"]
     target.execute("DELETE FROM customers WHERE id = 1001")  # written after the cutover
@@ -420,9 +423,9 @@ def test_the_consistency_check_catches_a_planted_divergence(shard_urls, capsys, 
 
 def test_each_rewrite_rebuilds_the_indexes_and_the_catalog_change_does_not(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
     index = "SELECT pg_relation_filenode('payments_pkey')"
-    for sql in statements(S + "rewrites.sql"):
+    for sql in statements("postgres/migrations/rewrites.sql"):
         before = scalar(conn, index)
         conn.execute(sql)
         rebuilt = scalar(conn, index) != before
@@ -432,9 +435,11 @@ def test_each_rewrite_rebuilds_the_indexes_and_the_catalog_change_does_not(new_p
 
 
 def test_the_linter_flags_each_rewrite_of_the_snippet():
-    text = snippet(S + "rewrites.sql")
+    text = snippet("postgres/migrations/rewrites.sql")
     rewrites = {"add-column-rewrites", "column-type-change"}
-    flagged = {f.line for f in lint_text(text, S + "rewrites.sql") if f.rule in rewrites}
+    flagged = {
+        f.line for f in lint_text(text, "postgres/migrations/rewrites.sql") if f.rule in rewrites
+    }
     lines = {s.line: s.text for s in split_statements(text)}
     expected = {line for line, sql in lines.items() if "DEFAULT 0" not in sql}
     assert flagged == expected, (flagged, lines)
@@ -477,7 +482,7 @@ def is_mariadb(conn: Any) -> bool:
 
 
 def test_mariadb_instant_and_inplace_changes_touch_no_row(mariadb_conn):
-    *setup, instant, index = statements(M + "online-ddl.sql")
+    *setup, instant, index = statements("mariadb/migrations/online-ddl.sql")
     maria_run(mariadb_conn, setup)
     # a copy reports every row as affected (the linter's page shows 1,000); these report none
     assert maria_run(mariadb_conn, [instant, index]) == [0, 0]
@@ -486,7 +491,7 @@ def test_mariadb_instant_and_inplace_changes_touch_no_row(mariadb_conn):
 
 
 def test_mariadb_refuses_an_inplace_widening_instead_of_copying(mariadb_conn):
-    *setup, widen = statements(M + "online-ddl-refused.sql")
+    *setup, widen = statements("mariadb/migrations/online-ddl-refused.sql")
     maria_run(mariadb_conn, setup)
     assert maria_error(mariadb_conn, widen) == 1846  # ER_ALTER_OPERATION_NOT_SUPPORTED_REASON
     column = (
@@ -499,7 +504,7 @@ def test_mariadb_refuses_an_inplace_widening_instead_of_copying(mariadb_conn):
 def test_mariadb_an_online_alter_waits_for_an_open_transaction_and_queues_what_follows(
     mariadb_conn, mariadb_server
 ):
-    *setup, instant, index = statements(M + "online-ddl.sql")
+    *setup, instant, index = statements("mariadb/migrations/online-ddl.sql")
     maria_run(mariadb_conn, setup)
     # the default wait: a day on MariaDB, a year on MySQL
     [[(default,)]] = maria_run(mariadb_conn, ["SELECT @@GLOBAL.lock_wait_timeout"])
@@ -549,15 +554,15 @@ def test_mariadb_an_online_alter_waits_for_an_open_transaction_and_queues_what_f
 
 
 def test_mariadb_ddl_commits_the_open_transaction_and_cannot_be_rolled_back(mariadb_conn):
-    *_, rows, column = maria_run(mariadb_conn, statements(M + "ddl-commits.sql"))
+    *_, rows, column = maria_run(mariadb_conn, statements("mariadb/migrations/ddl-commits.sql"))
     assert rows == [("written before the ALTER",)]  # the ROLLBACK did not take it back
     assert column == [("nickname",)]  # nor the column
 
 
 def test_postgres_rolls_back_ddl_with_the_rest_of_the_transaction(new_pg_db):
     conn = new_pg_db("none")
-    run_script(conn, snippet(S + "setup.sql"))
-    [add] = statements(S + "add-column-nullable.sql")
+    run_script(conn, snippet("postgres/migrations/setup.sql"))
+    [add] = statements("postgres/migrations/add-column-nullable.sql")
     conn.execute("BEGIN")
     conn.execute("INSERT INTO accounts (name) VALUES ('written before the ALTER')")
     conn.execute(add)

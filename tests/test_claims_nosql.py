@@ -20,8 +20,6 @@ from playbooks.paths import SNIPPETS
 from playbooks.replay import run_python
 from playbooks.sql import snippet, split_statements
 
-P = "python/nosql/"
-D = "python/documents/"
 WINDOW = 60
 T0 = 1_700_000_040.0  # the start of a 60-second window: T0 % 60 == 0
 
@@ -49,7 +47,7 @@ def forget(r: Any, key: str) -> None:
 
 
 def test_sessions_expire_and_slide_on_every_read(redis_client):
-    ns = run_python(P + "sessions.py", redis_client=redis_client)
+    ns = run_python("python/nosql/sessions.py", redis_client=redis_client)
     r = redis_client
     sid = ns["create_session"](r, 7, {"cart": []})
     key = ns["session_key"](sid)
@@ -84,7 +82,7 @@ class DiesAfterIncr:
 def test_the_briefs_limiter_leaves_an_immortal_key_when_the_process_dies_between_calls(
     redis_client,
 ):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     with pytest.raises(ProcessDied):
         ns["is_rate_limited_two_calls"](DiesAfterIncr(redis_client), "u9", T0)
     key = f"rate:u9:{int(T0 // WINDOW)}"
@@ -96,7 +94,7 @@ def test_the_briefs_limiter_leaves_an_immortal_key_when_the_process_dies_between
 
 
 def test_the_atomic_fixed_window_sets_count_and_expiry_in_one_command(redis_client):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     r = redis_client
     sent: list[str] = []
     original = r.execute_command
@@ -119,7 +117,7 @@ def test_the_atomic_fixed_window_sets_count_and_expiry_in_one_command(redis_clie
 
 
 def test_the_atomic_fixed_window_repairs_a_key_left_without_expiry(redis_client):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     key = f"rate:u2:{int(T0 // WINDOW)}"
     redis_client.set(key, 5)  # what the two-call version left behind
     assert ns["is_rate_limited"](redis_client, "u2", T0) is False
@@ -163,7 +161,7 @@ def test_set_nx_then_incr_leaves_a_counter_without_expiry_when_the_key_expires_b
     assert r.incr("rate:u10") == 1
     assert r.ttl("rate:u10") == -1  # a counter that never expires
     # The page's limiter, through a client between whose two commands the key expires:
-    ns = run_python(P + "rate_limit.py", redis_client=r)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=r)
     limited = ns["is_rate_limited_set_nx"]
     r.set("rate:u11", 7, px=50)
     client = ExpiresBetweenCalls(r)
@@ -192,7 +190,7 @@ def bursts() -> list[float]:
 
 
 def test_the_fixed_window_admits_twice_the_limit_across_a_boundary(redis_client):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     limiter, limit = ns["is_rate_limited"], 5
     before = [T0 + WINDOW - 0.1] * 6  # the last tenth of a second of one window
     after = [T0 + WINDOW] * 6  # the first instant of the next
@@ -205,7 +203,7 @@ def test_the_fixed_window_admits_twice_the_limit_across_a_boundary(redis_client)
 
 
 def test_the_sliding_window_never_admits_more_than_the_limit_in_any_window(redis_client):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     limiter, limit = ns["is_rate_limited_sliding"], 5
     got = admitted(limiter, redis_client, "u5", [T0 + WINDOW - 0.1] * 6 + [T0 + WINDOW] * 6, limit)
     assert len(got) == limit
@@ -220,7 +218,7 @@ def test_the_sliding_window_never_admits_more_than_the_limit_in_any_window(redis
 
 
 def test_the_sliding_window_needs_a_member_per_request(redis_client):
-    ns = run_python(P + "rate_limit.py", redis_client=redis_client)
+    ns = run_python("python/nosql/rate_limit.py", redis_client=redis_client)
     r, script = redis_client, ns["SLIDING_WINDOW"]
     # With the timestamp as the member, ten requests at the same instant are one entry.
     verdicts = [r.eval(script, 1, "rate:naive", T0, WINDOW, 5, str(T0)) for _ in range(10)]
@@ -236,7 +234,7 @@ def test_the_sliding_window_needs_a_member_per_request(redis_client):
 
 
 def test_the_briefs_release_deletes_the_next_holders_lock(redis_client):
-    ns = run_python(P + "lock.py", redis_client=redis_client)
+    ns = run_python("python/nosql/lock.py", redis_client=redis_client)
     r = redis_client
     assert ns["acquire_lock_same_value"](r, "job")  # worker A
     forget(r, "lock:job")  # A is slow; its lock expires
@@ -247,7 +245,7 @@ def test_the_briefs_release_deletes_the_next_holders_lock(redis_client):
 
 
 def test_an_expired_holder_cannot_release_or_extend_the_new_holders_lock(redis_client):
-    ns = run_python(P + "lock.py", redis_client=redis_client)
+    ns = run_python("python/nosql/lock.py", redis_client=redis_client)
     r = redis_client
     a = ns["acquire_lock"](r, "job", ttl_ms=5_000)
     assert 0 < r.pttl("lock:job") <= 5_000  # the key and its expiry came in one SET
@@ -265,7 +263,7 @@ def test_an_expired_holder_cannot_release_or_extend_the_new_holders_lock(redis_c
 
 
 def test_leaderboard_ties_are_ordered_by_member_and_share_a_competition_rank(redis_client):
-    ns = run_python(P + "leaderboard.py", redis_client=redis_client)
+    ns = run_python("python/nosql/leaderboard.py", redis_client=redis_client)
     r = redis_client
     r.flushall()
     r.zadd("leaderboard", {"bob": 10, "ann": 10, "cat": 10, "dan": 20})
@@ -284,7 +282,7 @@ def test_leaderboard_ties_are_ordered_by_member_and_share_a_competition_rank(red
 
 
 def test_multi_exec_has_no_rollback_after_a_runtime_error(redis_client, capsys):
-    run_python(P + "multi_no_rollback.py", redis_client=redis_client)
+    run_python("python/nosql/multi_no_rollback.py", redis_client=redis_client)
     assert "not an integer" in capsys.readouterr().out
 
 
@@ -413,7 +411,7 @@ def test_a_float_is_not_exactly_29_99():
 
     assert Decimal(29.99) != Decimal("29.99")
     # the order document of the page's snippet: its total is its lines' sum, in integer cents
-    source = (SNIPPETS / "python" / "documents" / "orders.py").read_text()
+    source = (SNIPPETS / "python/nosql/orders.py").read_text()
     order = source[: source.index('"total_cents"') + 40]
     lines = re.findall(r'"quantity": (\d+), "price_cents": (\d+)', order)
     total = re.search(r'"total_cents": (\d+)', order)
@@ -451,7 +449,7 @@ def test_the_same_answers_on_neo4j(neo4j_session):
 def test_embedded_and_referenced_orders_on_mongodb(mongo_db):
     import pymongo.errors
 
-    run_python(D + "orders.py", mongo_db=mongo_db)
+    run_python("python/nosql/orders.py", mongo_db=mongo_db)
     assert mongo_db.orders.count_documents({}) == 1
     assert mongo_db.client.max_bson_size == 16 * 1024 * 1024  # the 16 MB document limit
     with pytest.raises(pymongo.errors.DuplicateKeyError):
@@ -459,7 +457,7 @@ def test_embedded_and_referenced_orders_on_mongodb(mongo_db):
 
 
 def test_buckets_never_exceed_their_size_on_mongodb(mongo_db):
-    ns = run_python(D + "buckets.py", mongo_db=mongo_db)
+    ns = run_python("python/nosql/buckets.py", mongo_db=mongo_db)
     size = ns["BUCKET_SIZE"]
     counts = [b["count"] for b in mongo_db.readings.find()]
     assert counts and max(counts) <= size

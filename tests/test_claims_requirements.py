@@ -21,8 +21,6 @@ from playbooks.replay import replay, scalar
 from playbooks.sql import run_script, snippet, split_statements
 from playbooks.testing import postgres_pair, unavailable
 
-S = "postgres/requirements/"
-
 
 @pytest.fixture
 def requirements():
@@ -75,7 +73,8 @@ def test_the_checklist_covers_the_named_questions(requirements):
 def test_bytes_per_order_and_the_yearly_volume(new_pg_db):
     conn = new_pg_db("sample")
     sizes, growth = (
-        conn.execute(s.text).fetchall() for s in split_statements(snippet(S + "volume.sql"))
+        conn.execute(s.text).fetchall()
+        for s in split_statements(snippet("postgres/requirements/volume.sql"))
     )
     (_, orders, bytes_per_order) = sizes[0]
     assert orders == 20000 and bytes_per_order == 410
@@ -102,7 +101,9 @@ def test_downtime_allowed_by_each_availability_target(new_pg_db):
     conn = new_pg_db("none")
     rows = {
         label: (year, month)
-        for label, year, month in run_script(conn, snippet(S + "availability.sql"))
+        for label, year, month in run_script(
+            conn, snippet("postgres/requirements/availability.sql")
+        )
     }
     assert timedelta(hours=8) < rows["99.9 %"][0] < timedelta(hours=9)  # "almost nine hours"
     assert rows["99.99 %"][0] < timedelta(hours=1)  # "under an hour"
@@ -111,14 +112,16 @@ def test_downtime_allowed_by_each_availability_target(new_pg_db):
 
 def test_read_write_counters_start_at_zero_on_the_fresh_sample(new_pg_db):
     conn = new_pg_db("sample")
-    rows = run_script(conn, snippet(S + "read-write-ratio.sql"))
+    rows = run_script(conn, snippet("postgres/requirements/read-write-ratio.sql"))
     assert {"orders", "order_items", "products"} <= {r[0] for r in rows}
     assert all(r[1:] == (0, 0, None) for r in rows)
     # after a workload the query reports it
     conn.execute("SELECT count(*) FROM orders WHERE customer_id = 42").fetchall()
     conn.execute("UPDATE orders SET status = 'paid' WHERE id = 5")
     conn.execute("SELECT pg_stat_force_next_flush()")
-    rows = {r[0]: r[1:] for r in run_script(conn, snippet(S + "read-write-ratio.sql"))}
+    rows = {
+        r[0]: r[1:] for r in run_script(conn, snippet("postgres/requirements/read-write-ratio.sql"))
+    }
     read, written, _ = rows["orders"]
     assert read >= 20000 and written == 1
 
@@ -139,7 +142,9 @@ def test_one_server_process_per_connection(new_pg_db):
 def orders_rows_read(conn: psycopg.Connection) -> int:
     """The page's query, after the statistics of this session are flushed: orders' rows read."""
     conn.execute("SELECT pg_stat_force_next_flush()")
-    rows = {r[0]: r[1] for r in run_script(conn, snippet(S + "read-write-ratio.sql"))}
+    rows = {
+        r[0]: r[1] for r in run_script(conn, snippet("postgres/requirements/read-write-ratio.sql"))
+    }
     return int(rows["orders"])
 
 
@@ -165,7 +170,7 @@ def test_the_ratio_counts_rows_so_one_report_outweighs_many_lookups(new_pg_db):
 
 def test_vacuum_makes_the_old_versions_reusable_without_giving_the_space_back(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "volume-grown.sql")  # the indexes, and one update round
+    replay(conn, "postgres/requirements/volume-grown.sql")  # the indexes, and one update round
     size = "SELECT pg_total_relation_size('orders') + pg_total_relation_size('order_items')"
     grown = scalar(conn, size)
     conn.execute("VACUUM orders, order_items")
@@ -215,7 +220,10 @@ def test_the_counters_survive_a_clean_restart_not_a_crash(request: pytest.Fixtur
         with connect() as conn:
             conn.execute("SELECT count(*) FROM orders").fetchall()  # 1,000 rows read by each
             conn.execute("SELECT pg_stat_force_next_flush()")
-            rows = {r[0]: r[1] for r in run_script(conn, snippet(S + "read-write-ratio.sql"))}
+            rows = {
+                r[0]: r[1]
+                for r in run_script(conn, snippet("postgres/requirements/read-write-ratio.sql"))
+            }
             never = "SELECT stats_reset IS NULL FROM pg_stat_database WHERE datname = 'postgres'"
             return int(rows["orders"]), scalar(conn, never)
 

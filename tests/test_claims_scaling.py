@@ -27,22 +27,12 @@ import pytest
 from psycopg import sql
 
 from playbooks import engines, paths
-from playbooks import replay as shared
 from playbooks.engines import pgbouncer
 from playbooks.engines.replica import wait_replayed
 from playbooks.lint.observe import blocked, connect_like
-from playbooks.replay import replay_until_error, run_python, scalar, statements
+from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
 from playbooks.sql import node_types, plan_nodes
 from playbooks.testing import postgres_pair
-
-S = "postgres/scaling/"
-P = "python/scaling/"
-
-
-def replay(conn: Any, path: str, upto: int | None = None) -> tuple[list[dict], list]:
-    """The top plan node of each EXPLAIN, and the rows of every other statement with a result."""
-    done = shared.replay(conn, path, upto)
-    return done.plans, done.selected()
 
 
 def scanned(plan: dict) -> set[str]:
@@ -104,7 +94,9 @@ def test_a_write_on_the_replica_is_refused(primary_url, replica_url):
 def test_the_router_reads_its_writes_and_falls_back_to_the_primary_under_lag(
     primary_url, replica_url, capsys
 ):
-    ns = run_python(P + "read_replica.py", primary_url=primary_url, replica_url=replica_url)
+    ns = run_python(
+        "python/scaling/read_replica.py", primary_url=primary_url, replica_url=replica_url
+    )
     assert capsys.readouterr().out.splitlines() == [
         "[(3,)]",
         "25006: cannot execute INSERT in a read-only transaction",
@@ -116,8 +108,8 @@ def test_the_router_reads_its_writes_and_falls_back_to_the_primary_under_lag(
 
 
 def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new_pg_db):
-    lag_primary = statements(S + "replication-lag-primary.sql")[0]
-    lag_standby = statements(S + "replication-lag-standby.sql")[0]
+    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
+    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
     with (
         psycopg.connect(primary_url, autocommit=True) as p,
         psycopg.connect(replica_url, autocommit=True) as r,
@@ -227,10 +219,10 @@ class Background:
 @OWN_PAIR
 def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair):
     primary, standby = own_pair
-    lag_primary = statements(S + "replication-lag-primary.sql")[0]
-    lag_standby = statements(S + "replication-lag-standby.sql")[0]
-    expected, slots = statements(S + "replication-standbys-primary.sql")
-    [receiver] = statements(S + "replication-receiver-standby.sql")
+    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
+    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
+    expected, slots = statements("postgres/scaling/replication-standbys-primary.sql")
+    [receiver] = statements("postgres/scaling/replication-receiver-standby.sql")
     with _connect(primary) as p, _connect(standby) as s:
         assert p.execute(expected).fetchall() == [] and p.execute(slots).fetchall() == []
         assert s.execute(receiver).fetchone() == (True, "streaming")
@@ -274,7 +266,7 @@ def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair
         for _ in range(3):
             p.execute("DROP TABLE IF EXISTS carts")
             with _connect(primary) as writer:
-                done = shared.replay(writer, S + "read-your-writes-lsn.sql")
+                done = replay(writer, "postgres/scaling/read-your-writes-lsn.sql")
             [(written, inserted)] = done.selected()[-1]
             if written < inserted:
                 try:
@@ -322,7 +314,7 @@ def _write_segments(p: psycopg.Connection, n: int) -> None:
 @OWN_PAIR
 def test_a_slot_keeps_wal_for_its_absent_standby_until_max_slot_wal_keep_size(own_pair):
     primary, _ = own_pair
-    slots = statements(S + "replication-standbys-primary.sql")[1]
+    slots = statements("postgres/scaling/replication-standbys-primary.sql")[1]
     with _connect(primary) as p:
         defaults = "SELECT name, boot_val FROM pg_settings WHERE name LIKE '%wal_keep_size'"
         assert dict(p.execute(defaults).fetchall()) == {
@@ -394,8 +386,8 @@ def _read_then_vacuumed(
 ) -> Iterator[psycopg.Connection]:
     """A report on the standby that read readings in its snapshot, after which the primary
     deleted half the rows and VACUUM removed them."""
-    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
-    begin, first, _, _ = statements(S + "standby-conflict-standby.sql")
+    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
+    begin, first, _, _ = statements("postgres/scaling/standby-conflict-standby.sql")
     p.execute(create)
     _no_autovacuum(p)
     wait_replayed(p, s)
@@ -419,8 +411,8 @@ PAGE = paths.DOCS / "phases" / "scaling.md"
 @OWN_PAIR
 def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pair):
     primary, standby = own_pair
-    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
-    begin, first, second, commit = statements(S + "standby-conflict-standby.sql")
+    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
+    begin, first, second, commit = statements("postgres/scaling/standby-conflict-standby.sql")
     page = PAGE.read_text()
     assert "max_standby_streaming_delay = -1" in page
     assert f"max_standby_streaming_delay = '{CONFLICT_DELAY}'" in page
@@ -500,8 +492,8 @@ LOADED_PAGES = {15: (55, 55), 17: (64, 55), 18: (64, 55)}
 @OWN_PAIR
 def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_feedback(own_pair):
     primary, standby = own_pair
-    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
-    begin, first, second, _ = statements(S + "standby-conflict-standby.sql")
+    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
+    begin, first, second, _ = statements("postgres/scaling/standby-conflict-standby.sql")
     with _connect(primary) as p, _connect(standby) as s:
         major = p.info.server_version // 10000
         if major not in LOADED_PAGES:
@@ -535,7 +527,7 @@ def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_
 
 def test_from_postgresql_18_the_vacuum_truncate_setting_keeps_every_tables_tail(new_pg_db):
     conn = new_pg_db("none")
-    create, _, vacuum = statements(S + "standby-conflict-primary.sql")
+    create, _, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
     major = conn.info.server_version // 10000
     if major < 18:
         with pytest.raises(psycopg.errors.UndefinedObject):
@@ -552,9 +544,9 @@ def test_from_postgresql_18_the_vacuum_truncate_setting_keeps_every_tables_tail(
 @OWN_PAIR
 def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_locks(own_pair):
     primary, standby = own_pair
-    create, delete, vacuum = statements(S + "standby-conflict-primary.sql")
-    begin, first, second, commit = statements(S + "standby-conflict-standby.sql")
-    [keep_tail] = statements(S + "standby-conflict-keep-tail.sql")
+    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
+    begin, first, second, commit = statements("postgres/scaling/standby-conflict-standby.sql")
+    [keep_tail] = statements("postgres/scaling/standby-conflict-keep-tail.sql")
     with _connect(primary) as p, _connect(standby) as s:
         with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
             # through a slot, the standby's oldest xmin is kept on the slot, not the walsender
@@ -598,30 +590,31 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
 def test_primary_key_must_include_the_partition_key_and_id_alone_is_not_unique(new_pg_db):
     conn = new_pg_db("none")
     with pytest.raises(psycopg.errors.FeatureNotSupported, match="must include all partitioning"):
-        replay(conn, S + "partition-pk-without-key.sql")
+        replay(conn, "postgres/scaling/partition-pk-without-key.sql")
     conn = new_pg_db("none")
-    _, results = replay(conn, S + "partition-pk.sql")
+    results = replay(conn, "postgres/scaling/partition-pk.sql").selected()
     assert [(str(p), i) for p, i, _ in results[-1]] == [("events_2025", 1), ("events_2026", 1)]
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "partition-range-two-months.sql",
-        "partition-list-two-regions.sql",
-        "partition-hash-two-remainders.sql",
+        "postgres/scaling/partition-range-two-months.sql",
+        "postgres/scaling/partition-list-two-regions.sql",
+        "postgres/scaling/partition-hash-two-remainders.sql",
     ],
 )
 def test_the_briefs_partitioned_tables_reject_rows_they_have_no_partition_for(new_pg_db, path):
     conn = new_pg_db("none")
     with pytest.raises(psycopg.errors.CheckViolation, match="no partition of relation"):
-        replay(conn, S + path)
+        replay(conn, path)
 
 
 def test_range_partitions_accept_every_event_and_prune_at_plan_and_run_time(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "partition-range.sql"
-    plans, results = replay(conn, path, upto=-1)
+    path = "postgres/scaling/partition-range.sql"
+    done = replay(conn, path, upto=-1)
+    plans, results = done.plans, done.selected()
     assert results[0] == [(24, 40000)]  # every event of the sample found its month
     assert scalar(conn, "SELECT count(*) FROM events") == 40000
     planned, executed = plans
@@ -644,7 +637,8 @@ def test_range_partitions_accept_every_event_and_prune_at_plan_and_run_time(new_
 
 def test_list_partitions_with_a_default_and_pruning_only_on_the_bare_key(new_pg_db):
     conn = new_pg_db("sample")
-    plans, results = replay(conn, S + "partition-list.sql")
+    done = replay(conn, "postgres/scaling/partition-list.sql")
+    plans, results = done.plans, done.selected()
     counts = {str(p): n for p, n in results[0]}
     assert counts == {
         "customers_p_us": 835,
@@ -665,13 +659,14 @@ def test_list_partitions_with_a_default_and_pruning_only_on_the_bare_key(new_pg_
 def test_a_default_partition_holding_a_value_blocks_its_partition(new_pg_db):
     conn = new_pg_db("none")
     with pytest.raises(psycopg.errors.CheckViolation, match="default partition"):
-        replay(conn, S + "partition-list-default.sql")
+        replay(conn, "postgres/scaling/partition-list-default.sql")
 
 
 def test_hash_partitions_spread_evenly_prune_on_equality_and_refuse_a_default(new_pg_db):
     conn = new_pg_db("sample")
-    path = S + "partition-hash.sql"
-    plans, results = replay(conn, path, upto=-1)
+    path = "postgres/scaling/partition-hash.sql"
+    done = replay(conn, path, upto=-1)
+    plans, results = done.plans, done.selected()
     counts = [n for _, n in results[0]]
     assert len(counts) == 4 and sum(counts) == 5000
     assert (min(counts), max(counts)) == (1158, 1325)
@@ -714,8 +709,8 @@ def _reading(reader: psycopg.Connection) -> None:
 
 def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclusive(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "partition-range.sql", upto=RANGE_SETUP)
-    set_lock_timeout, detach, drop = statements(S + "partition-retire.sql")
+    replay(conn, "postgres/scaling/partition-range.sql", upto=RANGE_SETUP)
+    set_lock_timeout, detach, drop = statements("postgres/scaling/partition-retire.sql")
     reader, probe, observer = (connect_like(conn) for _ in range(3))
     probe.execute("SET lock_timeout = '100ms'")
     _reading(reader)
@@ -739,11 +734,11 @@ def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclu
 
 def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, S + "partition-range.sql", upto=RANGE_SETUP)
-    detach, drop = statements(S + "partition-detach-concurrently.sql")
+    replay(conn, "postgres/scaling/partition-range.sql", upto=RANGE_SETUP)
+    detach, drop = statements("postgres/scaling/partition-detach-concurrently.sql")
     # not in a transaction block
     replay_until_error(
-        conn, S + "partition-detach-concurrently-in-transaction.sql",
+        conn, "postgres/scaling/partition-detach-concurrently-in-transaction.sql",
         psycopg.errors.ActiveSqlTransaction,
     )  # fmt: skip
     conn.execute("ROLLBACK")
@@ -798,7 +793,7 @@ def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_p
 def test_the_router_places_each_customer_on_one_shard_and_merges_cross_shard_queries(
     conn, shard_urls, capsys
 ):
-    ns = run_python(P + "shard_router.py", conn=conn, shard_urls=shard_urls)
+    ns = run_python("python/scaling/shard_router.py", conn=conn, shard_urls=shard_urls)
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "[[0], [0, 1]]"  # one shard for a customer, both for the regions
     router = ns["ShardRouter"](shard_urls)  # a second router: the same placement
@@ -860,7 +855,7 @@ def test_the_router_places_each_customer_on_one_shard_and_merges_cross_shard_que
 def test_the_bucket_is_stable_across_processes_where_pythons_str_hash_is_not():
     # The router of the page's snippet (its imports and the included section, without the demo
     # that needs databases), asked for a bucket in two processes with differently salted hashes.
-    source = (paths.SNIPPETS / P / "shard_router.py").read_text()
+    source = (paths.SNIPPETS / "python/scaling/shard_router.py").read_text()
     router = source[: source.index("# --8<-- [end:router]")]
     code = (
         "import sys; ns = {}; exec(sys.stdin.read(), ns); "
@@ -889,7 +884,7 @@ def test_the_bucket_is_stable_across_processes_where_pythons_str_hash_is_not():
 @pytest.fixture
 def cache(conn, redis_client, pg_url):
     """The cache snippet, run; plus a second connection for the competing request."""
-    ns = run_python(P + "cache.py", conn=conn, redis_client=redis_client)
+    ns = run_python("python/scaling/cache.py", conn=conn, redis_client=redis_client)
     with psycopg.connect(pg_url, autocommit=True) as other:
         ns["other"] = other
         yield ns
@@ -1047,7 +1042,7 @@ def test_two_clients_share_one_server_connection(pgbouncer_url):
 
 
 def test_prepared_statements_break_in_transaction_mode_unless_switched_off(pgbouncer_url, capsys):
-    run_python(P + "pgbouncer_psycopg.py", pgbouncer_url=pgbouncer_url)
+    run_python("python/scaling/pgbouncer_psycopg.py", pgbouncer_url=pgbouncer_url)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == '26000: prepared statement "_pg3_0" does not exist'
     assert re.fullmatch(r"\(\d+,\)", out[1])  # the same query, with prepare_threshold=None
@@ -1116,7 +1111,7 @@ def test_pgbouncer_1_18_does_not_know_max_prepared_statements(
 
 def test_sqlalchemy_pool_times_out_after_pool_timeout_and_pre_ping_reconnects(pg_url, capsys, conn):
     started = time.monotonic()
-    ns = run_python(P + "sqlalchemy_pool.py", pg_url=pg_url)
+    ns = run_python("python/scaling/sqlalchemy_pool.py", pg_url=pg_url)
     out = capsys.readouterr().out.splitlines()
     assert re.match(r"waited \d\.\ds: TimeoutError: QueuePool limit of size 2 overflow 1 ", out[0])
     # it waited pool_timeout (0.2 s in the snippet), then raised: not much longer, not forever

@@ -20,8 +20,7 @@ import re
 import shutil
 import stat
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +35,12 @@ from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
-from playbooks.replay import replay, replay_code, replay_until_error, scalar
+from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
 from playbooks.testing import record_engine, unavailable
 
 # One worker runs the whole module under xdist: its servers start once.
 pytestmark = pytest.mark.xdist_group("security")
 
-S = "postgres/security/"
-M = "mariadb/security/"
 # The configuration files the page shows, which the servers below are started from.
 CONF = paths.SNIPPETS / "postgres/security/postgresql.conf"
 HBA = paths.SNIPPETS / "postgres/security/pg_hba.conf"
@@ -196,16 +193,6 @@ def server_log(conn: Any) -> Path:
     return Path(scalar(conn, "SHOW data_directory")).parent / "postgres.log"
 
 
-def wait_for(condition: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"not seen within {WAIT:.0f} s: {what}")
-
-
 # --- the checklist -------------------------------------------------------------------------
 
 
@@ -264,7 +251,7 @@ def test_playbook_run_walks_the_security_checklist(security, tmp_path):
 
 def test_default_privileges_cover_a_table_created_later(secure_pg, tls, db):
     name, conn = db
-    done = replay(conn, S + "roles.sql")
+    done = replay(conn, "postgres/security/roles.sql")
     assert done.rows("SELECT customer, amount FROM shop.invoices") == [[("ada", 120)]]
     # Nobody granted anything on shop.invoices: the default privileges did, as it was created.
     acl = scalar(conn, "SELECT relacl::text FROM pg_class WHERE oid = 'shop.invoices'::regclass")
@@ -299,10 +286,10 @@ def test_default_privileges_cover_a_table_created_later(secure_pg, tls, db):
 
 def test_without_default_privileges_a_later_table_is_not_readable(db):
     _, conn = db
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     replay_until_error(
         conn,
-        S + "no-default-privileges.sql",
+        "postgres/security/no-default-privileges.sql",
         psycopg.errors.InsufficientPrivilege,
         "permission denied for table invoices_2024",
     )
@@ -311,9 +298,12 @@ def test_without_default_privileges_a_later_table_is_not_readable(db):
 def test_on_15_a_plain_role_cannot_create_in_public(db):
     _, conn = db
     assert scalar(conn, "SHOW server_version_num").startswith("15")
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     done = replay_until_error(
-        conn, S + "public-schema.sql", psycopg.errors.InsufficientPrivilege, "schema public"
+        conn,
+        "postgres/security/public-schema.sql",
+        psycopg.errors.InsufficientPrivilege,
+        "schema public",
     )
     conn.execute("RESET ROLE")
     acl = ["pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"]
@@ -338,7 +328,7 @@ def test_on_15_a_plain_role_cannot_create_in_public(db):
 
 def test_pg_monitor_sees_every_query_but_no_data(secure_pg, tls, db):
     name, conn = db
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     monitor, reader, app = (
         set_password(conn, r) for r in ("shop_monitor", "shop_reader", "shop_app")
     )
@@ -356,7 +346,7 @@ def test_pg_monitor_sees_every_query_but_no_data(secure_pg, tls, db):
 
 def test_every_role_may_connect_to_a_new_database_until_connect_is_revoked(secure_pg, tls, db):
     name, conn = db
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     reader = set_password(conn, "shop_reader")
     with login(secure_pg, tls, "shop_reader", reader, dbname=name) as r:
         # PUBLIC holds CONNECT and TEMPORARY on every new database
@@ -379,7 +369,7 @@ def test_a_tenant_reads_and_writes_only_its_rows(secure_pg, tls, db):
     name, conn = db
     done = replay_until_error(
         conn,
-        S + "rls.sql",
+        "postgres/security/rls.sql",
         psycopg.errors.InsufficientPrivilege,
         'new row violates row-level security policy for table "notes"',
     )
@@ -421,9 +411,9 @@ def test_a_tenant_reads_and_writes_only_its_rows(secure_pg, tls, db):
 
 def test_a_plain_view_runs_as_its_owner_and_bypasses_the_policy(secure_pg, tls, db):
     name, conn = db
-    replay(conn, S + "rls.sql", upto=-1)
+    replay(conn, "postgres/security/rls.sql", upto=-1)
     conn.execute("RESET ROLE")
-    done = replay(conn, S + "rls-views.sql")
+    done = replay(conn, "postgres/security/rls-views.sql")
     assert done.selected()[-1] == [("plain", 3), ("security_invoker", 1)]
     conn.execute("RESET ROLE")
     password = set_password(conn, "tenant_app")
@@ -438,8 +428,8 @@ def test_a_plain_view_runs_as_its_owner_and_bypasses_the_policy(secure_pg, tls, 
 
 def test_the_owner_is_exempt_until_forced_and_bypassrls_sees_all(secure_pg, tls, db):
     name, conn = db
-    replay(conn, S + "rls.sql", upto=-1)
-    done = replay(conn, S + "rls-owner.sql")
+    replay(conn, "postgres/security/rls.sql", upto=-1)
+    done = replay(conn, "postgres/security/rls-owner.sql")
     assert done.selected() == [[(3,)], [(0,)], [(3,)]]
     conn.execute("RESET ROLE")
     # a superuser ignores policies, forced or not
@@ -459,7 +449,7 @@ def test_the_owner_is_exempt_until_forced_and_bypassrls_sees_all(secure_pg, tls,
 
 def test_scram_only_an_md5_hash_cannot_log_in_and_a_wrong_password_is_refused(secure_pg, tls, db):
     name, conn = db
-    done = replay(conn, S + "scram.sql")
+    done = replay(conn, "postgres/security/scram.sql")
     encryption, before, after = done.selected()
     assert encryption == [("scram-sha-256",)]
     assert before[0][0] == "legacy_md5" and re.fullmatch(r"md5[0-9a-f]{11}", before[0][1])
@@ -596,13 +586,13 @@ def test_an_ip_address_verifies_only_when_the_certificate_lists_it(secure_pg, tl
         try:
             (tls / "server.crt").write_bytes((tls / "dns.crt").read_bytes())
             admin.execute("SELECT pg_reload_conf()")
-            message = wait_for(refused, "the reloaded certificate without IP:127.0.0.1")
+            message = wait_for(refused, "the reloaded certificate without IP:127.0.0.1", WAIT)
             assert 'does not match host name "127.0.0.1"' in message
             assert connects(dsn(secure_pg, tls, host="localhost", user="postgres"), pw) is True
         finally:
             (tls / "server.crt").write_bytes(saved)
             admin.execute("SELECT pg_reload_conf()")
-            wait_for(lambda: refused() is None, "the original certificate back")
+            wait_for(lambda: refused() is None, "the original certificate back", WAIT)
 
 
 # --- pgaudit -------------------------------------------------------------------------------
@@ -638,7 +628,7 @@ def test_pgaudit_logs_ddl_and_grants_and_redacts_passwords(db):
         lines = [line for line in log.read_text().splitlines() if f"[{pid}]" in line]
         return lines if any("in-the-server-log" in line for line in lines) else []
 
-    lines = wait_for(mine, "the statement log line of the second ALTER ROLE")
+    lines = wait_for(mine, "the statement log line of the second ALTER ROLE", WAIT)
     audit = [line.split("LOG:  ", 1)[1] for line in lines if "AUDIT: SESSION" in line]
     shown = page_fence("AUDIT: SESSION")
     assert shown == audit[: len(shown)] and len(shown) == 4
@@ -659,7 +649,7 @@ def test_pgaudit_logs_ddl_and_grants_and_redacts_passwords(db):
 
 def test_pgaudit_log_set_per_role(secure_pg, tls, db):
     name, conn = db
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     conn.execute("ALTER ROLE shop_app SET pgaudit.log = 'write'")
     password = set_password(conn, "shop_app")
     log = server_log(conn)
@@ -673,7 +663,7 @@ def test_pgaudit_log_set_per_role(secure_pg, tls, db):
         found = [ln for ln in log.read_text().splitlines() if f"[{pid}]" in ln and "AUDIT" in ln]
         return found if len(found) >= 2 else []
 
-    audit = wait_for(mine, "two WRITE lines of the shop_app session")
+    audit = wait_for(mine, "two WRITE lines of the shop_app session", WAIT)
     assert [a.split("AUDIT: ")[1].split(",")[3:5] for a in audit] == [
         ["WRITE", "INSERT"],
         ["WRITE", "DELETE"],
@@ -688,7 +678,7 @@ def test_libpq_reads_a_0600_password_file_and_ignores_one_others_can_read(
     secure_pg, tls, db, tmp_path
 ):
     _, conn = db
-    replay(conn, S + "roles.sql")
+    replay(conn, "postgres/security/roles.sql")
     password = set_password(conn, "shop_app")
     with psycopg.connect(secure_pg.url("postgres"), autocommit=True) as admin:
         admin.execute("DROP DATABASE IF EXISTS shop")
@@ -746,7 +736,7 @@ def test_a_password_in_a_url_is_in_the_process_list(secure_pg):
                 ).fetchone()[0]
             return Path(f"/proc/{proc.pid}/cmdline").read_text() if running else ""
 
-        seen = wait_for(command_line, "psql connected and sleeping")
+        seen = wait_for(command_line, "psql connected and sleeping", WAIT)
         assert secure_pg.password in seen.replace("\0", " ")
         assert stat.S_IMODE(Path(f"/proc/{proc.pid}/cmdline").stat().st_mode) & 0o004
     finally:
@@ -871,7 +861,7 @@ def test_mariadb_roles_act_at_login_only_as_default_roles(secure_mariadb, mdb, e
 
 def test_mariadb_require_ssl_refuses_a_plain_connection(secure_mariadb, tls, mdb):
     name, conn = mdb
-    done = replay(conn, M + "require-ssl.sql")
+    done = replay(conn, "mariadb/security/require-ssl.sql")
     assert "REQUIRE SSL" in done.selected()[-1][0][0]
     password = unlock(conn, "app@'127.0.0.1'")
     with pytest.raises(pymysql.err.OperationalError) as refused:
@@ -894,7 +884,7 @@ def test_mariadb_require_ssl_refuses_a_plain_connection(secure_mariadb, tls, mdb
 
 def test_mariadb_definer_view_filters_on_user_not_current_user(secure_mariadb, mdb):
     name, conn = mdb
-    replay(conn, M + "tenant-view.sql")
+    replay(conn, "mariadb/security/tenant-view.sql")
     one(conn, "CREATE SQL SECURITY DEFINER VIEW whoami AS SELECT CURRENT_USER() AS cu, USER() AS u")
     one(conn, "GRANT SELECT ON whoami TO alice@'127.0.0.1'")
     alice = unlock(conn, "alice@'127.0.0.1'")

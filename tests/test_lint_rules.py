@@ -27,6 +27,7 @@ from playbooks.lint.observe import (
     watch,
 )
 from playbooks.lint.rules import ENGINE_PROVEN, RULES
+from playbooks.replay import statements
 from playbooks.sql import run_script, snippet, split_statements
 
 SETUP = ["postgres/migrations/setup.sql", "lint/setup.sql"]  # as the fixtures' after= says
@@ -44,10 +45,6 @@ def fresh(new_pg_db: Any) -> Any:
 
 def major(conn: Any) -> int:
     return conn.info.server_version // 10000
-
-
-def statements(path: str) -> list[str]:
-    return [s.text for s in split_statements(snippet(path))]
 
 
 def run(conn: Any, path: str) -> None:

@@ -38,7 +38,7 @@ def test_the_wheel_holds_what_the_cli_reads(wheel: zipfile.ZipFile) -> None:
     # what `playbook check` and `playbook sandbox` read (playbooks/checks.py, engines/postgres.py)
     for snippet in ROOT.glob("snippets/*/checks/*.sql"):
         assert f"playbooks/_data/{snippet.relative_to(ROOT).as_posix()}" in names
-    assert "playbooks/_data/snippets/postgres/schema/schema.sql" in names
+    assert "playbooks/_data/snippets/postgres/sample-schema/schema.sql" in names
 
 
 def test_the_wheel_leaves_out_the_site_and_the_test_stack(wheel: zipfile.ZipFile) -> None:

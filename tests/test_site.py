@@ -221,7 +221,7 @@ def test_the_runner_still_reads_the_headers_the_pages_leave_out() -> None:
         if s.startswith("snippets/") and HEADER.match(e.code.splitlines()[0])
     ]
     assert len(shown) > 100
-    assert examples["snippets/postgres/optimization/union.sql"].attrs["data"] == "sample"
+    assert examples["snippets/postgres/query-optimization/union.sql"].attrs["data"] == "sample"
     assert examples["snippets/lint/reindex-blocks/good.sql"].attrs["after"].startswith("postgres/")
 
 

@@ -1,7 +1,7 @@
 """A throwaway Patroni cluster (etcd + PostgreSQL members) for the High availability chapter.
 
 `start(members=3)` starts one etcd member and `members` Patroni members, each from the
-configuration a page shows (snippets/postgres/ha/patroni.yml) with only names, loopback
+configuration a page shows (snippets/postgres/high-availability/patroni.yml) with only names, loopback
 addresses, directories and passwords replaced, and waits until one member leads and every other
 one streams from it. Everything lives in one temp dir (0700, owned by the `postgres` user when we
 are root: Patroni launches PostgreSQL, which refuses to run as root) and listens on free loopback
@@ -49,7 +49,7 @@ from ._process import (
     write_private,
 )
 
-CONFIG = paths.SNIPPETS / "postgres/ha/patroni.yml"
+CONFIG = paths.SNIPPETS / "postgres/high-availability/patroni.yml"
 _SEARCH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 # Generous: the machine running the suite is shared and loaded.
 START_TIMEOUT = 90.0

@@ -224,8 +224,8 @@ def _fill(conn: Any, data: str) -> None:
         for ext in EXTENSIONS:
             conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ext}")
     elif data == "schema":
-        for part in ("schema.sql", "generate.sql"):
-            conn.execute((paths.SNIPPETS / "postgres" / "schema" / part).read_text())
+        for path in ("postgres/sample-schema/schema.sql", "postgres/sample-schema/generate.sql"):
+            conn.execute((paths.SNIPPETS / path).read_text())
     else:
         conn.execute("SELECT generate_sample_data(%s)", (SCALE[data],))
         conn.execute("VACUUM ANALYZE")

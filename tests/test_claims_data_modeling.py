@@ -18,24 +18,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from playbooks import replay as shared
 from playbooks.checklist import phases
-from playbooks.replay import run_python, scalar
+from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
 from playbooks.sql import explain, index_names, node_types, plan_nodes
-
-S = "postgres/modeling/"
-
-
-def statements(path: str) -> list[str]:
-    return shared.statements(S + path)
-
-
-def replay(conn: Any, path: str, upto: int | None = None) -> shared.Replay:
-    return shared.replay(conn, S + path, upto)
-
-
-def replay_until_error(conn: Any, path: str, error: type[Exception]) -> shared.Replay:
-    return shared.replay_until_error(conn, S + path, error)
 
 
 def another(conn: Any) -> Any:
@@ -83,7 +68,7 @@ def test_changing_a_column_type_later_rewrites_the_table(scratch):
 
 def test_sample_foreign_keys_and_their_delete_actions(shared_dbs):
     conn = shared_dbs("sample")
-    rows = replay(conn, "fk-actions.sql").selected()[0]
+    rows = replay(conn, "postgres/data-modeling/fk-actions.sql").selected()[0]
     assert set(rows) == {
         ("categories", "categories", "RESTRICT"),
         ("customers", "users", "SET NULL"),
@@ -127,7 +112,9 @@ def test_customer_user_link_is_optional_and_not_unique(shared_dbs):
 
 def test_sample_categories_admit_two_top_level_rows_with_one_name(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay_until_error(conn, "categories-duplicate-root.sql", psycopg.errors.UniqueViolation)
+    done = replay_until_error(
+        conn, "postgres/data-modeling/categories-duplicate-root.sql", psycopg.errors.UniqueViolation
+    )
     (rows,) = done.selected()
     assert [(parent, name) for _, parent, name in rows] == [(None, "Clothing")] * 2
     # the sample schema's constraint is a plain UNIQUE: NULLs distinct
@@ -150,14 +137,14 @@ def test_sample_categories_admit_two_top_level_rows_with_one_name(new_pg_db):
 
 def test_cascade_deletes_the_order_lines(new_pg_db):
     conn = new_pg_db("sample")
-    before, after = replay(conn, "fk-cascade.sql").selected()
+    before, after = replay(conn, "postgres/data-modeling/fk-cascade.sql").selected()
     assert before[0][0] > 0 and after[0][0] == 0
     assert scalar(conn, "SELECT count(*) FROM orders WHERE id = 1") == 0
 
 
 def test_set_null_keeps_the_customer_and_its_orders(new_pg_db):
     conn = new_pg_db("sample")
-    before, after = replay(conn, "fk-set-null.sql").selected()
+    before, after = replay(conn, "postgres/data-modeling/fk-set-null.sql").selected()
     (customer, user_id, orders, sessions) = before[0]
     assert (customer, user_id) == (1, 1) and orders > 0 and sessions > 0
     assert after[0] == (1, None, orders, 0)  # unattached, same orders, sessions cascaded away
@@ -178,7 +165,7 @@ def restrict_error(conn: Any) -> type[psycopg.Error]:
 def test_restrict_refuses_to_delete_a_customer_with_orders(new_pg_db):
     conn = new_pg_db("sample")
     assert scalar(conn, "SELECT count(*) FROM orders WHERE customer_id = 1261") == 0
-    done = replay_until_error(conn, "fk-restrict.sql", restrict_error(conn))
+    done = replay_until_error(conn, "postgres/data-modeling/fk-restrict.sql", restrict_error(conn))
     assert scalar(conn, "SELECT count(*) FROM customers WHERE id = 1261") == 0  # it went
     orders = done.selected()[0][0][0]
     assert orders == 15
@@ -200,7 +187,9 @@ def test_a_cascade_runs_through_several_tables(scratch):
 
 def test_set_null_on_a_not_null_column_fails_only_at_delete(scratch):
     conn = scratch("none")
-    replay_until_error(conn, "fk-set-null-not-null.sql", psycopg.errors.NotNullViolation)
+    replay_until_error(
+        conn, "postgres/data-modeling/fk-set-null-not-null.sql", psycopg.errors.NotNullViolation
+    )
     # a parent without children goes
     conn.execute("INSERT INTO carriers VALUES (2, 'Nobody ships with us')")
     conn.execute("DELETE FROM carriers WHERE id = 2")
@@ -213,7 +202,7 @@ def test_set_null_on_a_not_null_column_fails_only_at_delete(scratch):
 
 def test_deferred_no_action_checks_at_commit_restrict_at_once(scratch):
     conn = scratch("none")
-    done = replay_until_error(conn, "fk-no-action.sql", restrict_error(conn))
+    done = replay_until_error(conn, "postgres/data-modeling/fk-no-action.sql", restrict_error(conn))
     assert done.selected()[0] == [(1, "European Union")]
     conn.execute("ROLLBACK")
     # the RESTRICT key was declared deferrable too: the check still came at the DELETE
@@ -247,13 +236,13 @@ def test_no_action_checks_at_the_end_of_the_statement_restrict_at_once(scratch):
 
 def test_1nf_violation_rename_corrupts_another_product(scratch):
     conn = scratch("none")
-    (rows,) = replay(conn, "nf1-violation.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/nf1-violation.sql").selected()
     assert dict(rows)[2] == "Gadget Mini Pro, Gizmo"  # "Gadget Pro" is gone
 
 
 def test_1nf_decomposed_rename_changes_one_row(scratch):
     conn = scratch("none")
-    path = "nf1-decomposed.sql"
+    path = "postgres/data-modeling/nf1-decomposed.sql"
     replay(conn, path, upto=2)
     (update,) = [s for s in statements(path) if s.startswith("UPDATE")]
     assert conn.execute(update).rowcount == 1
@@ -263,12 +252,14 @@ def test_1nf_decomposed_rename_changes_one_row(scratch):
 
 def test_array_elements_cannot_be_foreign_keys(scratch):
     conn = scratch("none")
-    replay_until_error(conn, "nf1-array-fk.sql", psycopg.errors.DatatypeMismatch)
+    replay_until_error(
+        conn, "postgres/data-modeling/nf1-array-fk.sql", psycopg.errors.DatatypeMismatch
+    )
 
 
 def test_2nf_violation_one_product_two_names(scratch):
     conn = scratch("none")
-    path = "nf2-violation.sql"
+    path = "postgres/data-modeling/nf2-violation.sql"
     create, insert, update, late_insert, select = statements(path)
     conn.execute(create)
     conn.execute(insert)
@@ -280,20 +271,22 @@ def test_2nf_violation_one_product_two_names(scratch):
 
 def test_2nf_decomposed_one_name_per_product(scratch):
     conn = scratch("none")
-    (rows,) = replay(conn, "nf2-decomposed.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/nf2-decomposed.sql").selected()
     assert dict(rows) == {10: "Trail Jacket II", 11: "Rain Cover"}
 
 
 def test_3nf_violation_delete_loses_the_customer_decomposed_keeps_it(scratch):
     wide = scratch("none")
-    assert replay(wide, "nf3-violation.sql").selected() == [[(0,)]]
+    assert replay(wide, "postgres/data-modeling/nf3-violation.sql").selected() == [[(0,)]]
     split = scratch("none")
-    assert replay(split, "nf3-decomposed.sql").selected() == [[(1,)]]
+    assert replay(split, "postgres/data-modeling/nf3-decomposed.sql").selected() == [[(1,)]]
 
 
 def test_bcnf_violation_cannot_record_a_manager_without_customer(scratch):
     conn = scratch("none")
-    replay_until_error(conn, "bcnf-violation.sql", psycopg.errors.NotNullViolation)
+    replay_until_error(
+        conn, "postgres/data-modeling/bcnf-violation.sql", psycopg.errors.NotNullViolation
+    )
     # and the wide table does not enforce manager -> product_line: Mia can get a second line
     conn.execute("INSERT INTO account_managers_wide VALUES (3, 'Books', 'Mia')")
     lines = scalar(
@@ -304,7 +297,7 @@ def test_bcnf_violation_cannot_record_a_manager_without_customer(scratch):
 
 def test_bcnf_decomposed_records_the_manager(scratch):
     conn = scratch("none")
-    (rows,) = replay(conn, "bcnf-decomposed.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/bcnf-decomposed.sql").selected()
     assert ("Noah", "Electronics") in rows
     with pytest.raises(psycopg.errors.UniqueViolation):  # one product line per manager
         conn.execute("INSERT INTO managers VALUES ('Mia', 'Books')")
@@ -312,13 +305,15 @@ def test_bcnf_decomposed_records_the_manager(scratch):
 
 def test_bcnf_split_loses_one_manager_per_line(scratch):
     conn = scratch("none")
-    (rows,) = replay(conn, "bcnf-lost-dependency.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/bcnf-lost-dependency.sql").selected()
     assert rows == [(1, "Outdoor", 2)]
 
 
 def test_composite_foreign_key_keeps_both_rules(scratch):
     conn = scratch("none")
-    replay_until_error(conn, "bcnf-keep-dependency.sql", psycopg.errors.UniqueViolation)
+    replay_until_error(
+        conn, "postgres/data-modeling/bcnf-keep-dependency.sql", psycopg.errors.UniqueViolation
+    )
     # the copied product_line cannot disagree with the manager's
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("INSERT INTO customer_managers VALUES (2, 'Mia', 'Books')")
@@ -334,7 +329,9 @@ def test_composite_foreign_key_keeps_both_rules(scratch):
 
 def test_materialized_view_is_stale_until_refreshed(new_pg_db):
     conn = new_pg_db("sample")
-    first, after_insert, refreshed = replay(conn, "mv-daily-sales.sql").selected()
+    first, after_insert, refreshed = replay(
+        conn, "postgres/data-modeling/mv-daily-sales.sql"
+    ).selected()
     assert after_insert == first
     (day, orders, revenue) = first[0]
     assert refreshed == [(day, orders + 1, revenue + 100)]
@@ -346,7 +343,7 @@ def test_materialized_view_is_stale_until_refreshed(new_pg_db):
 
 def test_plain_refresh_blocks_readers_concurrent_refresh_does_not(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, "mv-daily-sales.sql")
+    replay(conn, "postgres/data-modeling/mv-daily-sales.sql")
     with another(conn) as reader:
         reader.execute("SET lock_timeout = '200ms'")
         conn.execute("BEGIN")
@@ -372,7 +369,7 @@ def test_now_is_the_transaction_start(scratch):
 
 def test_summary_table_is_stale_until_refreshed_and_misses_late_commits(new_pg_db):
     conn = new_pg_db("sample")
-    path = "summary-table.sql"
+    path = "postgres/data-modeling/summary-table.sql"
     stale, fresh = replay(conn, path).selected()
     (customer, orders, spent) = stale[0]
     assert fresh == [(customer, orders + 1, spent + 100)]
@@ -423,14 +420,14 @@ def test_summary_table_is_stale_until_refreshed_and_misses_late_commits(new_pg_d
 def test_embedded_document_keeps_the_old_name(new_pg_db):
     conn = new_pg_db("sample")
     old_name = scalar(conn, "SELECT name FROM products WHERE id = 122")
-    document, names = replay(conn, "embedded-document.sql").selected()
+    document, names = replay(conn, "postgres/data-modeling/embedded-document.sql").selected()
     assert document[0][1] == scalar(conn, "SELECT count(*) FROM order_items WHERE order_id = 20000")
     assert names == [(old_name, "Tidewater Classic Sports Watch")]
 
 
 def test_cached_total_goes_stale_without_a_trigger(new_pg_db):
     conn = new_pg_db("sample")
-    consistent, after = replay(conn, "cached-total.sql").selected()
+    consistent, after = replay(conn, "postgres/data-modeling/cached-total.sql").selected()
     assert consistent == [(0,)]
     total, lines = after[0]
     assert total != lines
@@ -473,7 +470,7 @@ def _two_concurrent_lines(conn: Any, first: int, second_line: int) -> tuple[Any,
 
 def test_delta_trigger_keeps_the_total_also_under_concurrency(new_pg_db):
     conn = new_pg_db("sample")
-    (rows,) = replay(conn, "cached-total-trigger.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/cached-total-trigger.sql").selected()
     total, lines = rows[0]
     assert total == lines
     # every order stays consistent, not only the one the page shows
@@ -488,7 +485,9 @@ def test_delta_trigger_keeps_the_total_also_under_concurrency(new_pg_db):
 
 def test_recomputing_trigger_loses_a_concurrent_line(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, "cached-total-trigger.sql", upto=2)  # the function and the trigger
+    replay(
+        conn, "postgres/data-modeling/cached-total-trigger.sql", upto=2
+    )  # the function and the trigger
     conn.execute(RECOMPUTE)
     total, lines = _two_concurrent_lines(conn, 3, 4)
     assert total < lines
@@ -496,7 +495,7 @@ def test_recomputing_trigger_loses_a_concurrent_line(new_pg_db):
 
 def test_delta_trigger_fails_with_40001_above_read_committed(new_pg_db, capsys):
     conn = new_pg_db("sample")
-    run_python(S + "delta-trigger-isolation.py", conn=conn)
+    run_python("postgres/data-modeling/delta-trigger-isolation.py", conn=conn)
     assert capsys.readouterr().out.splitlines() == [
         "READ COMMITTED: the second committed",
         "REPEATABLE READ: the second failed: could not serialize access due to concurrent "
@@ -554,7 +553,7 @@ TOTAL_RIGHT = (
 @pytest.mark.parametrize("isolation", ["REPEATABLE READ", "SERIALIZABLE"])
 def test_delta_trigger_waits_then_fails_and_the_retry_commits(new_pg_db, isolation):
     conn = new_pg_db("sample")
-    replay(conn, "cached-total-trigger.sql")
+    replay(conn, "postgres/data-modeling/cached-total-trigger.sql")
     error = _second_waits(conn, isolation, 40)
     assert isinstance(error, psycopg.errors.SerializationFailure)
     assert error.sqlstate == "40001"
@@ -573,7 +572,9 @@ def test_recomputing_trigger_fails_too_above_read_committed_instead_of_losing_a_
     new_pg_db, isolation
 ):
     conn = new_pg_db("sample")
-    replay(conn, "cached-total-trigger.sql", upto=2)  # the function and the trigger
+    replay(
+        conn, "postgres/data-modeling/cached-total-trigger.sql", upto=2
+    )  # the function and the trigger
     conn.execute(RECOMPUTE)
     error = _second_waits(conn, isolation, 40)
     assert isinstance(error, psycopg.errors.SerializationFailure)
@@ -582,7 +583,9 @@ def test_recomputing_trigger_fails_too_above_read_committed_instead_of_losing_a_
 
 def test_generated_column_is_row_local(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay_until_error(conn, "generated-column.sql", psycopg.errors.FeatureNotSupported)
+    done = replay_until_error(
+        conn, "postgres/data-modeling/generated-column.sql", psycopg.errors.FeatureNotSupported
+    )
     for _, quantity, unit_price, line_total in done.selected()[0]:
         assert line_total == quantity * unit_price
     # it cannot go stale: an update of its inputs recomputes it
@@ -598,9 +601,15 @@ def test_generated_column_is_row_local(new_pg_db):
 
 def test_brief_template_trigger_and_uuid_key_do_not_run(scratch):
     conn = scratch("schema")
-    replay_until_error(conn, "template-undefined-trigger.sql", psycopg.errors.UndefinedFunction)
+    replay_until_error(
+        conn,
+        "postgres/data-modeling/template-undefined-trigger.sql",
+        psycopg.errors.UndefinedFunction,
+    )
     conn = scratch("schema")
-    replay_until_error(conn, "template-uuid-fk.sql", psycopg.errors.DatatypeMismatch)
+    replay_until_error(
+        conn, "postgres/data-modeling/template-uuid-fk.sql", psycopg.errors.DatatypeMismatch
+    )
     assert (
         scalar(
             conn,
@@ -613,7 +622,7 @@ def test_brief_template_trigger_and_uuid_key_do_not_run(scratch):
 
 def test_template_trigger_and_optimistic_locking(scratch):
     conn = scratch("schema")
-    first, second, final = replay(conn, "template.sql").selected()
+    first, second, final = replay(conn, "postgres/data-modeling/template.sql").selected()
     assert first == [(2, True)]  # version bumped, updated_at moved by the trigger
     assert second == []  # the writer holding version 1 changed nothing
     assert final == [("Northwind Outdoor", "inactive", 2)]
@@ -627,7 +636,7 @@ def test_template_trigger_and_optimistic_locking(scratch):
 
 def test_identity_always_refuses_an_explicit_id(scratch):
     conn = scratch("schema")
-    replay(conn, "template.sql")
+    replay(conn, "postgres/data-modeling/template.sql")
     with pytest.raises(psycopg.errors.GeneratedAlways):
         conn.execute("INSERT INTO suppliers (id, name) VALUES (99, 'Explicit')")
     conn.execute("INSERT INTO suppliers (id, name) OVERRIDING SYSTEM VALUE VALUES (99, 'Explicit')")
@@ -635,7 +644,7 @@ def test_identity_always_refuses_an_explicit_id(scratch):
 
 def test_nulls_not_distinct_refuses_a_second_top_level_name(scratch):
     conn = scratch("schema")
-    replay(conn, "template.sql")
+    replay(conn, "postgres/data-modeling/template.sql")
     with pytest.raises(psycopg.errors.UniqueViolation):
         conn.execute("INSERT INTO suppliers (name) VALUES ('Northwind Outdoor')")
     # the brief's plain UNIQUE (parent_id, name) lets it in
@@ -648,7 +657,9 @@ def test_nulls_not_distinct_refuses_a_second_top_level_name(scratch):
 
 def test_created_by_without_action_blocks_deleting_the_user(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, "template.sql", upto=3)  # the function, the table, the trigger
+    replay(
+        conn, "postgres/data-modeling/template.sql", upto=3
+    )  # the function, the table, the trigger
     conn.execute("INSERT INTO suppliers (name, created_by) VALUES ('Set null', 8)")
     conn.execute("DELETE FROM users WHERE id = 8")
     assert scalar(conn, "SELECT created_by FROM suppliers WHERE name = 'Set null'") is None
@@ -665,7 +676,9 @@ def test_created_by_without_action_blocks_deleting_the_user(new_pg_db):
 
 def test_soft_delete_partial_index_serves_the_live_row_query(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay_until_error(conn, "soft-delete.sql", psycopg.errors.UniqueViolation)
+    done = replay_until_error(
+        conn, "postgres/data-modeling/soft-delete.sql", psycopg.errors.UniqueViolation
+    )
     live, any_row = done.plans
     assert index_names(live) == {"users_email_live_key"}
     assert node_types(any_row) == ["Seq Scan"]
@@ -675,7 +688,7 @@ def test_soft_delete_partial_index_serves_the_live_row_query(new_pg_db):
 
 def test_brief_soft_delete_index_adds_nothing(new_pg_db):
     conn = new_pg_db("sample")
-    listing, by_key = replay(conn, "soft-delete-key-index.sql").plans
+    listing, by_key = replay(conn, "postgres/data-modeling/soft-delete-key-index.sql").plans
     assert node_types(listing) == ["Seq Scan"]
     assert index_names(by_key) == {"idx_users_not_deleted"}
     live = scalar(conn, "SELECT avg((deleted_at IS NULL)::int) FROM users")
@@ -687,7 +700,9 @@ def test_brief_soft_delete_index_adds_nothing(new_pg_db):
     ).fetchone()
     assert pages and 0.97 < entries < 0.99
     conn.execute("DROP INDEX idx_users_not_deleted")
-    query = statements("soft-delete-key-index.sql")[-1].removeprefix("EXPLAIN (COSTS OFF) ")
+    query = statements("postgres/data-modeling/soft-delete-key-index.sql")[-1].removeprefix(
+        "EXPLAIN (COSTS OFF) "
+    )
     assert index_names(explain(conn, query)) == {"users_pkey"}
 
 
@@ -696,7 +711,9 @@ def test_brief_soft_delete_index_adds_nothing(new_pg_db):
 
 def test_history_periods_cannot_overlap(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay_until_error(conn, "temporal.sql", psycopg.errors.ExclusionViolation)
+    done = replay_until_error(
+        conn, "postgres/data-modeling/temporal.sql", psycopg.errors.ExclusionViolation
+    )
     history, as_of = done.selected()
     assert history == [
         (history[0][0], False),
@@ -726,13 +743,15 @@ def test_history_periods_cannot_overlap(new_pg_db):
 
 def test_exclusion_on_equality_needs_btree_gist(new_pg_db):
     conn = new_pg_db("none")
-    replay_until_error(conn, "temporal-needs-btree-gist.sql", psycopg.errors.UndefinedObject)
+    replay_until_error(
+        conn, "postgres/data-modeling/temporal-needs-btree-gist.sql", psycopg.errors.UndefinedObject
+    )
     with pytest.raises(psycopg.errors.UndefinedObject):  # bigint alike
         conn.execute(
             "CREATE TABLE h (id bigint, during tstzrange, EXCLUDE USING gist (id WITH =, during WITH &&))"
         )
     conn.execute("CREATE EXTENSION btree_gist")
-    conn.execute(statements("temporal-needs-btree-gist.sql")[-1])
+    conn.execute(statements("postgres/data-modeling/temporal-needs-btree-gist.sql")[-1])
 
 
 # --- junction table --------------------------------------------------------------------------
@@ -740,7 +759,7 @@ def test_exclusion_on_equality_needs_btree_gist(new_pg_db):
 
 def test_junction_key_serves_one_direction_only(shared_dbs):
     conn = shared_dbs("sample")
-    by_store, by_product, with_index = replay(conn, "junction.sql").plans
+    by_store, by_product, with_index = replay(conn, "postgres/data-modeling/junction.sql").plans
     assert index_names(by_store) == {"store_stock_pkey"}
     assert node_types(by_product) == ["Seq Scan"]
     assert index_names(with_index) == {"store_stock_product_id_idx"}
@@ -802,10 +821,12 @@ def _tree_answers(conn: Any) -> dict[str, dict[int, set[int]]]:
 
 def test_ltree_and_closure_table_give_the_same_answers(new_pg_db):
     conn = new_pg_db("sample")
-    replay(conn, "hierarchy-ltree.sql")
-    closure = statements("hierarchy-closure.sql")
+    replay(conn, "postgres/data-modeling/hierarchy-ltree.sql")
+    closure = statements("postgres/data-modeling/hierarchy-closure.sql")
     (trigger_at,) = [i for i, s in enumerate(closure) if s.startswith("CREATE TRIGGER")]
-    replay(conn, "hierarchy-closure.sql", upto=trigger_at + 1)  # without its own insert
+    replay(
+        conn, "postgres/data-modeling/hierarchy-closure.sql", upto=trigger_at + 1
+    )  # without its own insert
     # new categories through both triggers: a leaf under the new one, a second root
     conn.execute(
         "INSERT INTO categories (parent_id, name) "
@@ -833,8 +854,10 @@ def test_ltree_and_closure_table_give_the_same_answers(new_pg_db):
 
 def test_both_hierarchy_snippets_print_the_same_tree(new_pg_db):
     conn = new_pg_db("sample")
-    by_path = replay(conn, "hierarchy-ltree.sql").selected()
-    by_closure = replay(new_pg_db("sample"), "hierarchy-closure.sql").selected()
+    by_path = replay(conn, "postgres/data-modeling/hierarchy-ltree.sql").selected()
+    by_closure = replay(
+        new_pg_db("sample"), "postgres/data-modeling/hierarchy-closure.sql"
+    ).selected()
     assert [(i, n) for i, n, *_ in by_path[0]] == [(i, n) for i, n, _ in by_closure[0]]
     assert by_path[1] == by_closure[1]  # the ancestors
     categories, pairs = by_closure[2][0]
@@ -842,7 +865,9 @@ def test_both_hierarchy_snippets_print_the_same_tree(new_pg_db):
     # one pair per node and ancestor, itself included: the sum of the depths
     assert pairs == scalar(conn, "SELECT sum(depth) FROM categories") == 150
     # <@ can use the GiST index; on 58 rows the planner reads the one-page table instead
-    query = [s for s in statements("hierarchy-ltree.sql") if "path <@" in s][0]
+    query = [s for s in statements("postgres/data-modeling/hierarchy-ltree.sql") if "path <@" in s][
+        0
+    ]
     assert "categories_path_idx" not in index_names(explain(conn, query))
     conn.execute("SET enable_seqscan = off")
     assert "categories_path_idx" in index_names(explain(conn, query))
@@ -851,11 +876,13 @@ def test_both_hierarchy_snippets_print_the_same_tree(new_pg_db):
 def test_ltree_labels_refuse_hyphens_on_15_only(scratch):
     conn = scratch("none")
     if conn.info.server_version // 10000 >= 17:
-        (path,) = replay(conn, "ltree-label.sql").results[-1][1][0]
+        (path,) = replay(conn, "postgres/data-modeling/ltree-label.sql").results[-1][1][0]
         assert path.count("-") == 8 and path.count(".") == 1
         assert scalar(conn, "SELECT text2ltree('25.34.T-Shirts')::text") == "25.34.T-Shirts"
     else:
-        replay_until_error(conn, "ltree-label.sql", psycopg.errors.SyntaxError)
+        replay_until_error(
+            conn, "postgres/data-modeling/ltree-label.sql", psycopg.errors.SyntaxError
+        )
         with pytest.raises(psycopg.errors.SyntaxError):
             conn.execute("SELECT text2ltree('25.34.T-Shirts')")
     # A space and other punctuation are refused on every version.
@@ -870,7 +897,7 @@ def test_ltree_labels_refuse_hyphens_on_15_only(scratch):
 
 def test_check_constraint_checks_new_and_existing_rows(new_pg_db):
     conn = new_pg_db("sample")
-    replay_until_error(conn, "check.sql", psycopg.errors.CheckViolation)
+    replay_until_error(conn, "postgres/data-modeling/check.sql", psycopg.errors.CheckViolation)
     with pytest.raises(psycopg.errors.CheckViolation):  # some sessions last only two hours
         conn.execute(
             "ALTER TABLE sessions ADD CHECK (expires_at > created_at + interval '3 hours')"
@@ -883,7 +910,7 @@ def test_check_constraint_checks_new_and_existing_rows(new_pg_db):
 
 def test_domain_checks_every_column_of_its_type(new_pg_db):
     conn = new_pg_db("sample")
-    replay_until_error(conn, "domain.sql", psycopg.errors.CheckViolation)
+    replay_until_error(conn, "postgres/data-modeling/domain.sql", psycopg.errors.CheckViolation)
     assert scalar(conn, "SELECT count(*) FROM products") == 200
     # a constraint added later is checked against every column of the domain, in every table
     conn.execute("INSERT INTO supplier_offers VALUES ('Acme', 'ZZZ-0000001', 1.00)")
@@ -901,13 +928,13 @@ def test_domain_checks_every_column_of_its_type(new_pg_db):
 
 def check_objects(conn: Any, check: str) -> list[str]:
     """The objects a `playbook check` check (its snippet file) reports on this database."""
-    (sql,) = shared.statements(f"postgres/checks/{check}.sql")
+    (sql,) = statements(f"postgres/checks/{check}.sql")
     return [row[1] for row in conn.execute(sql).fetchall()]
 
 
 def test_timestamptz_is_one_instant_shown_in_the_session_time_zone(new_pg_db):
     conn = new_pg_db("none")
-    utc, paris, new_york = replay(conn, "timestamptz-display.sql").selected()
+    utc, paris, new_york = replay(conn, "postgres/data-modeling/timestamptz-display.sql").selected()
     instant = datetime(2027, 4, 1, 7, 0, tzinfo=UTC)
     shown = [utc[0][1], paris[0][1], new_york[0][1]]
     assert all(value == instant for value in shown)  # one instant ...
@@ -923,7 +950,7 @@ def test_timestamptz_is_one_instant_shown_in_the_session_time_zone(new_pg_db):
 
 def test_a_local_time_with_its_zone_follows_summer_time_a_stored_offset_does_not(new_pg_db):
     conn = new_pg_db("none")
-    (rows,) = replay(conn, "appointment-local-time.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/appointment-local-time.sql").selected()
     march, april = rows
     assert march[1:] == (datetime(2027, 3, 25, 8, 0, tzinfo=UTC), datetime(2027, 3, 25, 9, 0))
     assert april[1:] == (datetime(2027, 4, 1, 7, 0, tzinfo=UTC), datetime(2027, 4, 1, 10, 0))
@@ -938,7 +965,7 @@ def test_a_local_time_with_its_zone_follows_summer_time_a_stored_offset_does_not
 
 def test_zone_rules_change_an_offset_is_no_zone_and_the_spring_gap(new_pg_db):
     conn = new_pg_db("none")
-    moscow, offsets, gap = replay(conn, "time-zone-offset.sql").selected()
+    moscow, offsets, gap = replay(conn, "postgres/data-modeling/time-zone-offset.sql").selected()
     assert moscow == [
         (datetime(2013, 6, 1, 8, 0, tzinfo=UTC), datetime(2015, 6, 1, 9, 0, tzinfo=UTC))
     ]
@@ -968,7 +995,7 @@ def test_zone_rules_change_an_offset_is_no_zone_and_the_spring_gap(new_pg_db):
 
 def test_money_takes_its_format_from_lc_monetary_and_stores_no_currency(new_pg_db):
     conn = new_pg_db("none")
-    locale, money, exact, arithmetic = replay(conn, "money.sql").selected()
+    locale, money, exact, arithmetic = replay(conn, "postgres/data-modeling/money.sql").selected()
     assert locale == [("C.UTF-8",)]
     assert money == [("SKU-1", "$12.35")]  # a euro price, shown in dollars, rounded
     assert exact == [("SKU-1", Decimal("12.35"), "EUR")]
@@ -989,7 +1016,7 @@ def test_enum_sorts_by_declaration_adds_and_renames_but_drops_no_value(scratch):
     version = conn.info.server_version // 10000
     assert version in (15, 17, 18)
     refused = {15: psycopg.errors.SyntaxError}.get(version, psycopg.errors.FeatureNotSupported)
-    done = replay_until_error(conn, "status-enum.sql", refused)
+    done = replay_until_error(conn, "postgres/data-modeling/status-enum.sql", refused)
     ordered, values = done.selected()
     assert ordered == [(2, "open"), (3, "in_progress"), (1, "closed")]  # declaration order
     alphabetical = conn.execute("SELECT id FROM tickets ORDER BY status::text").fetchall()
@@ -997,9 +1024,9 @@ def test_enum_sorts_by_declaration_adds_and_renames_but_drops_no_value(scratch):
     assert values == [("{open,working,waiting,closed}",)]
     assert scalar(conn, "SELECT pg_column_size(status) FROM tickets WHERE id = 1") == 4
     # the new value cannot be used before the transaction that added it commits
-    replay(conn, "status-enum-in-transaction.sql", upto=-1)
+    replay(conn, "postgres/data-modeling/status-enum-in-transaction.sql", upto=-1)
     with pytest.raises(psycopg.errors.UnsafeNewEnumValueUsage) as caught:
-        conn.execute(statements("status-enum-in-transaction.sql")[-1])
+        conn.execute(statements("postgres/data-modeling/status-enum-in-transaction.sql")[-1])
     assert caught.value.sqlstate == "55P04"
     conn.execute("ROLLBACK")
     assert "rejected" not in scalar(conn, "SELECT enum_range(NULL::ticket_status)::text")
@@ -1018,7 +1045,9 @@ def test_enum_sorts_by_declaration_adds_and_renames_but_drops_no_value(scratch):
 
 def test_a_check_list_is_replaced_and_validate_refuses_a_value_still_in_use(scratch):
     conn = scratch("none")
-    done = replay_until_error(conn, "status-check.sql", psycopg.errors.CheckViolation)
+    done = replay_until_error(
+        conn, "postgres/data-modeling/status-check.sql", psycopg.errors.CheckViolation
+    )
     assert done.selected() == [[(1, "closed"), (3, "in_progress"), (2, "open")]]  # as text
     # the new list holds for new rows at once; the old rows were never checked against it
     assert (
@@ -1034,7 +1063,7 @@ def test_a_check_list_is_replaced_and_validate_refuses_a_value_still_in_use(scra
 
 def test_a_lookup_table_changes_by_rows_and_its_foreign_key_guards_removal(scratch):
     conn = scratch("none")
-    (rows,) = replay(conn, "status-lookup.sql").selected()
+    (rows,) = replay(conn, "postgres/data-modeling/status-lookup.sql").selected()
     assert rows == [(2, "open"), (3, "waiting")]  # not final, in the table's order
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("DELETE FROM job_statuses WHERE status = 'waiting'")
@@ -1049,7 +1078,7 @@ def _estimates(rows: list[tuple]) -> dict[str, tuple[int, int]]:
 
 def test_the_planner_guesses_half_a_percent_for_a_jsonb_field(new_pg_db):
     conn = new_pg_db("none")
-    before, after = replay(conn, "jsonb-statistics.sql").selected()
+    before, after = replay(conn, "postgres/data-modeling/jsonb-statistics.sql").selected()
     before, after = _estimates(before), _estimates(after)
     delivered, lost = "doc->>'status' = 'delivered'", "doc->>'status' = 'lost'"
     assert before[delivered][1] == 18000 and before[lost][1] == 20
@@ -1071,9 +1100,13 @@ def test_the_planner_guesses_half_a_percent_for_a_jsonb_field(new_pg_db):
 def test_the_plan_follows_the_guess_and_an_expression_index_gives_statistics(new_pg_db):
     conn = new_pg_db("none")
     statistics_at = [
-        i for i, s in enumerate(statements("jsonb-statistics.sql")) if "CREATE STATISTICS" in s
+        i
+        for i, s in enumerate(statements("postgres/data-modeling/jsonb-statistics.sql"))
+        if "CREATE STATISTICS" in s
     ][0]
-    replay(conn, "jsonb-statistics.sql", upto=statistics_at)  # the table, before the statistics
+    replay(
+        conn, "postgres/data-modeling/jsonb-statistics.sql", upto=statistics_at
+    )  # the table, before the statistics
     # ten scans per parcel, stored in parcel order
     conn.execute(
         "CREATE TABLE scans AS SELECT p AS parcel_id, n AS seq "
@@ -1111,7 +1144,7 @@ def pk_evidence(pg_databases):
 
     name = pg_databases.create("none")
     conn = connect(pg_databases.server, name, autocommit=True)
-    done = replay(conn, "pk-compare.sql")
+    done = replay(conn, "postgres/data-modeling/pk-compare.sql")
     yield conn, done
     conn.close()
     pg_databases.drop(name)

@@ -42,24 +42,12 @@ from playbooks.engines._process import (
 )
 from playbooks.engines.readiness import connect, ready
 from playbooks.engines.redis import _config
-from playbooks.replay import replay, run_python, scalar, statements
+from playbooks.replay import replay, run_python, scalar, statements, wait_for
 from playbooks.sql import run_script
 from playbooks.testing import record_engine, unavailable
 
-S = "postgres/operations/"
-REDIS_CONF = paths.SNIPPETS / "redis" / "operations"
 PAGE = paths.DOCS / "operations" / "maintenance.md"
 WAIT = 60.0  # seconds: the bound of every wait for a server to do something
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout:.0f} s: {what}")
 
 
 # --- a PostgreSQL server of our own --------------------------------------------------------------
@@ -75,7 +63,9 @@ def ops_server(request: pytest.FixtureRequest) -> Iterator[Server]:
         with connect(server, autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET autovacuum_naptime = 1")
             conn.execute("SELECT pg_reload_conf()")
-            wait_for(lambda: scalar(conn, "SHOW autovacuum_naptime") == "1s", "the naptime reload")
+            wait_for(
+                lambda: scalar(conn, "SHOW autovacuum_naptime") == "1s", "the naptime reload", WAIT
+            )
         yield server
     finally:
         server.stop()
@@ -119,7 +109,7 @@ def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(o
     _, _, conn = ops_db
     assert scalar(conn, "SHOW autovacuum_vacuum_threshold") == "50"  # the defaults
     assert scalar(conn, "SHOW autovacuum_vacuum_scale_factor") == "0.2"
-    done = replay(conn, S + "autovacuum-threshold.sql")
+    done = replay(conn, "postgres/maintenance/autovacuum-threshold.sql")
     [rows] = done.rows("vacuum_at")
     by_table = {r[0]: r[1:] for r in rows}
     # threshold + scale_factor * reltuples: 50 + 0.2 * 10000 and 50 + 0.01 * 10000
@@ -131,6 +121,7 @@ def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(o
     state = wait_for(
         lambda: (s := autovacuum_state(conn))["sessions_tuned"][1] is not None and s,
         "autovacuum vacuums sessions_tuned",
+        WAIT,
     )
     assert state["sessions_tuned"][0] == 0
     # The pass that vacuumed sessions_tuned began after both UPDATEs and passed the other by:
@@ -144,7 +135,9 @@ def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(o
 @ON_OPS_SERVER
 def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
     _, _, conn = ops_db
-    deleted, vacuumed, refilled, rebuilt = replay(conn, S + "bloat.sql").rows("pgstattuple")
+    deleted, vacuumed, refilled, rebuilt = replay(conn, "postgres/maintenance/bloat.sql").rows(
+        "pgstattuple"
+    )
     (size1, dead1, free1), (size2, dead2, free2) = deleted[0], vacuumed[0]
     (size3, dead3, free3), (size4, dead4, free4) = refilled[0], rebuilt[0]
     assert 3_000_000 < size1 < 4_000_000  # "about 3.5 MB"
@@ -167,7 +160,7 @@ def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
 @ON_OPS_SERVER
 def test_vacuum_freeze_advances_relfrozenxid(ops_db):
     _, _, conn = ops_db
-    done = replay(conn, S + "freeze.sql")
+    done = replay(conn, "postgres/maintenance/freeze.sql")
     [databases] = done.rows("pct_of_freeze_max_age")
     before, after = done.rows("FROM pg_class WHERE relname")
     assert {r[0] for r in databases} >= {"postgres", "template0", "template1"}
@@ -288,7 +281,7 @@ def slow_ledger(ops_server: Server, ledger_template: str) -> Iterator[tuple[str,
 @ON_OPS_SERVER
 def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, request):
     url, conn = slow_ledger
-    repack = run_python(S + "repack.py", name="repack")["repack"]
+    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
     major = int(scalar(conn, "SHOW server_version_num")) // 10000
     program = [f"/usr/lib/postgresql/{major}/bin/pg_repack"]  # the client beside the server
     version = subprocess.run(
@@ -381,7 +374,7 @@ def day_names(first: date, last: date) -> list[str]:
 @ON_OPS_SERVER
 def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
     _, _, conn = ops_db
-    done = replay(conn, S + "partman.sql")
+    done = replay(conn, "postgres/maintenance/partman.sql")
     today = scalar(conn, "SELECT current_date")
     version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
     record_engine(request.config, "pg_partman", version)
@@ -409,7 +402,9 @@ def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
 @ON_OPS_SERVER
 def test_pg_partman_with_infinite_time_partitions_follows_the_clock(ops_db):
     _, _, conn = ops_db
-    setup = [s for s in statements(S + "partman.sql") if not s.startswith("UPDATE")][:4]
+    setup = [
+        s for s in statements("postgres/maintenance/partman.sql") if not s.startswith("UPDATE")
+    ][:4]
     for statement in setup:  # the extension, the table, create_parent (premake 3)
         conn.execute(statement)
     conn.execute(
@@ -448,11 +443,11 @@ class OwnRedis:
     """A Redis server of a test's own: the engines module's configuration plus the page's lines,
     in a temp dir that survives a SIGKILL and a restart; stopped and removed by close()."""
 
-    def __init__(self, *confs: str) -> None:
+    def __init__(self, *confs: str) -> None:  # snippet paths: the page's configuration lines
         self.user = service_user("redis")
         self.work = make_workdir("redis-ops", self.user)
         port, password = free_port(), new_password()
-        extra = "".join((REDIS_CONF / c).read_text() for c in confs)
+        extra = "".join((paths.SNIPPETS / c).read_text() for c in confs)
         write_private(
             self.work / "redis.conf", _config(port, str(self.work), password) + extra, self.user
         )
@@ -503,7 +498,7 @@ def files(work: Path) -> set[str]:
 
 
 def test_rdb_loses_what_was_written_after_the_last_snapshot(own_redis):
-    r = own_redis("rdb.conf")
+    r = own_redis("redis/maintenance/rdb.conf")
     c = r.client()
     c.mset({f"saved:{i}": i for i in range(1000)})
     assert c.info("persistence")["rdb_changes_since_last_save"] == 1000
@@ -514,6 +509,7 @@ def test_rdb_loses_what_was_written_after_the_last_snapshot(own_redis):
             and p["rdb_changes_since_last_save"] == 0
         ),
         "BGSAVE finishes",
+        WAIT,
     )
     assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
     assert "dump.rdb" in files(r.work)
@@ -529,12 +525,14 @@ def test_rdb_loses_what_was_written_after_the_last_snapshot(own_redis):
     c.close()
 
 
-@pytest.mark.parametrize("conf", ["aof-always.conf", "aof-everysec.conf"])
+@pytest.mark.parametrize(
+    "conf", ["redis/maintenance/aof-always.conf", "redis/maintenance/aof-everysec.conf"]
+)
 def test_aof_keeps_every_acknowledged_write_across_sigkill(own_redis, conf):
     r = own_redis(conf)
     c = r.client()
     policy = c.config_get("appendfsync")["appendfsync"]
-    assert policy == conf.removeprefix("aof-").removesuffix(".conf")
+    assert policy == conf.removeprefix("redis/maintenance/aof-").removesuffix(".conf")
     acknowledged = 0
     for i in range(200):  # one command, one reply at a time: each reply is an acknowledgement
         c.set(f"k:{i}", i)
@@ -564,7 +562,7 @@ def fill(c: Any, prefix: str, n: int, ttl: int | None = None) -> None:
 def test_noeviction_refuses_writes_when_full_and_still_serves_reads(own_redis):
     import redis
 
-    c = own_redis("noeviction.conf").client()
+    c = own_redis("redis/maintenance/noeviction.conf").client()
     assert c.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
     with pytest.raises(
         redis.exceptions.OutOfMemoryError, match="command not allowed when used memory"
@@ -581,7 +579,7 @@ def test_noeviction_refuses_writes_when_full_and_still_serves_reads(own_redis):
 
 
 def test_allkeys_lru_evicts_and_accepts_every_write(own_redis):
-    c = own_redis("allkeys-lru.conf").client()
+    c = own_redis("redis/maintenance/allkeys-lru.conf").client()
     for batch in range(10):  # 10,000 writes of 1 kB into 4 MB: every one accepted
         fill(c, f"b{batch}", 1000)
     assert c.info("stats")["evicted_keys"] > 5000
@@ -596,7 +594,7 @@ def test_allkeys_lru_evicts_and_accepts_every_write(own_redis):
 def test_volatile_lru_evicts_only_keys_with_a_ttl(own_redis):
     import redis
 
-    c = own_redis("volatile-lru.conf").client()
+    c = own_redis("redis/maintenance/volatile-lru.conf").client()
     fill(c, "session", 1000)  # no TTL: never evicted under volatile-lru
     for batch in range(5):
         fill(c, f"cache{batch}", 1000, ttl=3600)
@@ -608,16 +606,3 @@ def test_volatile_lru_evicts_only_keys_with_a_ttl(own_redis):
             c.set(f"more:{i}", VALUE)
     assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
     c.close()
-
-
-def test_redis_configuration_snippets_exist():
-    # Read by OwnRedis above; named here so that the census finds every file a test reads.
-    names = {
-        "redis/operations/rdb.conf",
-        "redis/operations/aof-always.conf",
-        "redis/operations/aof-everysec.conf",
-        "redis/operations/noeviction.conf",
-        "redis/operations/allkeys-lru.conf",
-        "redis/operations/volatile-lru.conf",
-    }
-    assert {p.relative_to(paths.SNIPPETS).as_posix() for p in REDIS_CONF.glob("*.conf")} == names

@@ -1,4 +1,4 @@
--- example: after=postgres/optimization/correlated-columns.sql
+-- example: after=postgres/query-optimization/correlated-columns.sql
 -- Tell ANALYZE to measure how far one column determines the other.
 CREATE STATISTICS customers_city_country (dependencies) ON city, country FROM customers;
 ANALYZE customers;

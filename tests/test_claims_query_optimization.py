@@ -25,9 +25,6 @@ import pytest
 from playbooks.replay import replay, run_python, scalar, statements
 from playbooks.sql import explain, index_names, node_types, plan_nodes
 
-S = "postgres/optimization/"
-P = "python/optimization/"
-
 
 def node(plan: dict, node_type: str, relation: str | None = None) -> dict:
     found = [
@@ -73,7 +70,7 @@ def calls(conn: Any, pattern: str) -> int:
 
 def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "explain-analyze.sql").plans
+    [plan] = replay(conn, "postgres/query-optimization/explain-analyze.sql").plans
     assert node_types(plan) == ["Nested Loop", "Seq Scan", "Index Scan"]
     scan = node(plan, "Seq Scan", "orders")
     lines = node(plan, "Index Scan", "order_items")
@@ -111,7 +108,7 @@ def test_explain_analyze_figures_mean_what_the_page_says(new_pg_db):
 
 def test_explain_analyze_executes_the_statement_so_writes_need_a_rollback(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "explain-analyze-writes.sql")
+    done = replay(conn, "postgres/query-optimization/explain-analyze-writes.sql")
     [plan] = done.plans
     assert plan["Node Type"] == "ModifyTable" and plan["Operation"] == "Delete"
     assert node(plan, "Seq Scan")["Actual Rows"] == 750  # the DELETE really found 750 rows
@@ -123,7 +120,7 @@ def test_explain_analyze_executes_the_statement_so_writes_need_a_rollback(new_pg
 
 def test_the_foreign_key_index_replaces_the_sequential_scan(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "seq-scan-fixed.sql").plans
+    [plan] = replay(conn, "postgres/query-optimization/seq-scan-fixed.sql").plans
     assert "Seq Scan" not in node_types(plan)
     assert index_names(plan) == {"orders_customer_id_idx", "order_items_pkey"}
     assert plan["Actual Rows"] == 31  # the same rows
@@ -132,7 +129,7 @@ def test_the_foreign_key_index_replaces_the_sequential_scan(new_pg_db):
 
 def test_a_second_run_finds_the_pages_in_shared_buffers(new_pg_db):
     conn = new_pg_db("sample")
-    first, second = replay(conn, S + "buffers-warm.sql").plans
+    first, second = replay(conn, "postgres/query-optimization/buffers-warm.sql").plans
     assert (first["Shared Read Blocks"], first["Shared Hit Blocks"]) == (200, 0)
     assert (second["Shared Read Blocks"], second["Shared Hit Blocks"]) == (0, 200)
     assert first["Actual Rows"] == second["Actual Rows"] == 11
@@ -147,7 +144,7 @@ def test_a_second_run_finds_the_pages_in_shared_buffers(new_pg_db):
 
 def test_a_numeric_value_turns_the_bigint_column_into_numeric(new_pg_db):
     conn = new_pg_db("sample")
-    bigint, literal, parameter = replay(conn, S + "type-mismatch.sql").plans
+    bigint, literal, parameter = replay(conn, "postgres/query-optimization/type-mismatch.sql").plans
     assert index_names(bigint) == {"orders_pkey"}
     for plan in (literal, parameter):
         assert node_types(plan) == ["Seq Scan"]
@@ -156,7 +153,7 @@ def test_a_numeric_value_turns_the_bigint_column_into_numeric(new_pg_db):
 
 def test_a_text_value_against_citext_skips_the_index_and_finds_nothing(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "citext-mismatch.sql")
+    done = replay(conn, "postgres/query-optimization/citext-mismatch.sql")
     untyped, as_text = done.plans
     found, not_found = done.rows("SELECT id FROM customers")
     assert index_names(untyped) == {"customers_email_idx"} and found == [(2,)]
@@ -172,7 +169,9 @@ def test_a_text_value_against_citext_skips_the_index_and_finds_nothing(new_pg_db
 
 def test_a_comparison_under_another_collation_cannot_use_the_index(new_pg_db):
     conn = new_pg_db("sample")
-    default, other, indexed = replay(conn, S + "collation-mismatch.sql").plans
+    default, other, indexed = replay(
+        conn, "postgres/query-optimization/collation-mismatch.sql"
+    ).plans
     assert scalar(conn, "SELECT datcollate FROM pg_database WHERE datname = current_database()")
     assert index_names(default) == {"users_email_key"}
     assert node_types(other) == ["Seq Scan"]
@@ -182,7 +181,7 @@ def test_a_comparison_under_another_collation_cannot_use_the_index(new_pg_db):
 def test_a_sort_spills_to_disk_under_a_small_work_mem_but_not_with_a_limit(new_pg_db):
     conn = new_pg_db("sample")
     full, limited, deep, default = (
-        node(p, "Sort") for p in replay(conn, S + "sort-spill.sql").plans
+        node(p, "Sort") for p in replay(conn, "postgres/query-optimization/sort-spill.sql").plans
     )
     assert (full["Sort Method"], full["Sort Space Type"]) == ("external merge", "Disk")
     assert (limited["Sort Method"], limited["Sort Space Type"]) == ("top-N heapsort", "Memory")
@@ -194,7 +193,7 @@ def test_a_sort_spills_to_disk_under_a_small_work_mem_but_not_with_a_limit(new_p
 
 def test_an_index_in_the_sort_order_removes_the_sort(new_pg_db):
     conn = new_pg_db("sample")
-    [plan] = replay(conn, S + "sort-index.sql").plans
+    [plan] = replay(conn, "postgres/query-optimization/sort-index.sql").plans
     assert node_types(plan) == ["Limit", "Index Scan"]
     scan = node(plan, "Index Scan")
     assert (scan["Index Name"], scan["Scan Direction"]) == ("orders_total_idx", "Backward")
@@ -203,7 +202,7 @@ def test_an_index_in_the_sort_order_removes_the_sort(new_pg_db):
 
 def test_stale_statistics_misestimate_until_analyze(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "stale-statistics.sql")
+    done = replay(conn, "postgres/query-optimization/stale-statistics.sql")
     [(live, modified, analysed)] = done.rows("n_mod_since_analyze")[0]
     assert (live, modified, analysed) == (69903, 29903, True)
     before, after = done.plans
@@ -219,8 +218,8 @@ def test_stale_statistics_misestimate_until_analyze(new_pg_db):
 
 # --- correlated columns: extended statistics ------------------------------------------------------
 
-CORRELATED = S + "correlated-columns.sql"
-DEPENDENCIES = S + "extended-statistics.sql"
+CORRELATED = "postgres/query-optimization/correlated-columns.sql"
+DEPENDENCIES = "postgres/query-optimization/extended-statistics.sql"
 LYON_FR = "SELECT id FROM customers WHERE city = 'Lyon' AND country = 'FR'"
 
 
@@ -269,7 +268,7 @@ def test_correlated_columns_are_underestimated_whatever_the_statistics_target(ne
     assert lookups["Actual Loops"] == 52  # one index look-up per customer, planned for 3
     assert (plan["Plan Rows"], plan["Actual Rows"]) == (30, 551)  # the join inherits the error
     # the common advice: a statistics target of 1000 for both columns, and the same estimate
-    [target] = replay(conn, S + "statistics-target.sql").plans
+    [target] = replay(conn, "postgres/query-optimization/statistics-target.sql").plans
     targets = conn.execute(
         "SELECT attname, attstattarget FROM pg_attribute "
         "WHERE attrelid = 'customers'::regclass AND attname IN ('city', 'country')"
@@ -316,7 +315,7 @@ def test_mcv_knows_absent_pairs_and_ndistinct_counts_the_groups(new_pg_db):
     replay(conn, CORRELATED)
     replay(conn, DEPENDENCIES)
     absent, groups, absent_mcv, groups_ndistinct = replay(
-        conn, S + "extended-statistics-mcv.sql"
+        conn, "postgres/query-optimization/extended-statistics-mcv.sql"
     ).plans
     # dependencies only: Lyon in Germany is estimated like Lyon, and no row matches
     assert (absent["Plan Rows"], absent["Actual Rows"]) == (52, 0)
@@ -360,12 +359,12 @@ def test_mcv_knows_absent_pairs_and_ndistinct_counts_the_groups(new_pg_db):
 
 def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
     conn = new_pg_db("sample")
-    star, listed = replay(conn, S + "covering-without-id.sql").plans
+    star, listed = replay(conn, "postgres/query-optimization/covering-without-id.sql").plans
     for plan in (star, listed):
         assert "Index Only Scan" not in node_types(plan)
         assert node(plan, "Bitmap Heap Scan")["Exact Heap Blocks"] == 11
     conn2 = new_pg_db("sample")
-    [covering] = replay(conn2, S + "covering.sql").plans
+    [covering] = replay(conn2, "postgres/query-optimization/covering.sql").plans
     assert node_types(covering) == ["Index Only Scan"]
     assert covering["Index Name"] == "orders_customer_id_covering_idx"
     assert covering["Heap Fetches"] == 0
@@ -376,7 +375,7 @@ def test_the_briefs_covering_index_still_reads_the_table(new_pg_db):
 def test_lower_email_needs_the_expression_index(new_pg_db):
     conn = new_pg_db("sample")
     file = scalar(conn, "SELECT pg_relation_filenode('users')")
-    bad, good = replay(conn, S + "lower-email.sql").plans
+    bad, good = replay(conn, "postgres/query-optimization/lower-email.sql").plans
     assert node_types(bad) == ["Seq Scan"]
     assert index_names(good) == {"users_email_lower_idx"}
     # the expression index leaves the table as it was: same file, no new column
@@ -385,7 +384,7 @@ def test_lower_email_needs_the_expression_index(new_pg_db):
 
 def test_the_generated_column_rewrites_the_table_and_serves_only_its_own_name(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "lower-email-generated.sql")
+    done = replay(conn, "postgres/query-optimization/lower-email-generated.sql")
     [(rewritten, before, after)] = done.rows("rewritten")[0]
     assert rewritten is True
     kb = [int(v.removesuffix(" kB")) for v in (before, after)]
@@ -400,7 +399,7 @@ def test_the_generated_column_rewrites_the_table_and_serves_only_its_own_name(ne
 
 def test_in_and_exists_get_the_same_plan_a_plain_join(new_pg_db):
     conn = new_pg_db("sample")
-    with_in, with_exists = replay(conn, S + "in-exists.sql").plans
+    with_in, with_exists = replay(conn, "postgres/query-optimization/in-exists.sql").plans
     assert shape(with_in) == shape(with_exists)
     assert with_in["Node Type"] == "Hash Join" and with_in["Join Type"] == "Inner"
     assert not any("SubPlan" in n.get("Parent Relationship", "") for n in plan_nodes(with_in))
@@ -408,7 +407,7 @@ def test_in_and_exists_get_the_same_plan_a_plain_join(new_pg_db):
 
 def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "not-in.sql")
+    done = replay(conn, "postgres/query-optimization/not-in.sql")
     assert done.rows("AS not_in")[0] == [(0,)]
     assert done.rows("AS not_exists")[0] == [(385,)]
     assert scalar(conn, "SELECT count(*) FROM customers WHERE user_id IS NULL") > 0
@@ -428,7 +427,7 @@ def test_not_in_returns_nothing_when_the_subquery_has_a_null(new_pg_db):
 
 def test_not_in_rescans_its_subquery_per_row_when_it_does_not_fit_work_mem(new_pg_db):
     conn = new_pg_db("sample")
-    not_in, not_exists = replay(conn, S + "not-in-work-mem.sql").plans
+    not_in, not_exists = replay(conn, "postgres/query-optimization/not-in-work-mem.sql").plans
     scan = node(not_in, "Seq Scan", "customers")
     assert "Materialize" in node_types(not_in)
     anti = node(not_exists, "Hash Join")
@@ -460,16 +459,18 @@ def _execution_ms(conn: Any, query: str, runs: int) -> float:
 
 def test_keyset_reads_one_page_where_offset_reads_ten_thousand_rows(new_pg_db):
     conn = new_pg_db("sample")
-    [offset_plan] = replay(conn, S + "pagination-offset.sql").plans
-    [keyset_plan] = replay(new_pg_db("sample"), S + "pagination-keyset.sql").plans
+    [offset_plan] = replay(conn, "postgres/query-optimization/pagination-offset.sql").plans
+    [keyset_plan] = replay(
+        new_pg_db("sample"), "postgres/query-optimization/pagination-keyset.sql"
+    ).plans
     offset_scan, keyset_scan = (node(p, "Index Scan", "orders") for p in (offset_plan, keyset_plan))
     assert offset_scan["Index Name"] == keyset_scan["Index Name"] == "orders_created_at_id_idx"
     assert (offset_scan["Actual Rows"], keyset_scan["Actual Rows"]) == (10020, 20)
     assert pages(keyset_plan) == 3
     assert pages(offset_plan) == (141 if conn.info.server_version // 10000 >= 18 else 179)
     # the same 20 rows, and the boundary row shown on the page is the last of page 500
-    offset_q = statements(S + "pagination-offset.sql")[-1].split(")", 1)[1]
-    keyset_q = statements(S + "pagination-keyset.sql")[-1].split(")", 1)[1]
+    offset_q = statements("postgres/query-optimization/pagination-offset.sql")[-1].split(")", 1)[1]
+    keyset_q = statements("postgres/query-optimization/pagination-keyset.sql")[-1].split(")", 1)[1]
     assert conn.execute(offset_q).fetchall() == conn.execute(keyset_q).fetchall()
     # the timing ratio at the deep page, measured here and now
     ratio = _execution_ms(conn, offset_q, 15) / _execution_ms(conn, keyset_q, 15)
@@ -491,7 +492,7 @@ def test_keyset_without_a_tie_breaker_skips_rows_that_share_the_boundary(new_pg_
         [last_at],
     ).fetchall()
     # the page's keyset query, from the boundary row planted above instead of page 500's
-    keyset_q = statements(S + "pagination-keyset.sql")[-1].split(")", 1)[1]
+    keyset_q = statements("postgres/query-optimization/pagination-keyset.sql")[-1].split(")", 1)[1]
     ours = conn.execute(
         re.sub(r"\('[^']*', \d+\)", "(%s, %s)", keyset_q), [last_at, last_id]
     ).fetchall()
@@ -505,7 +506,7 @@ def test_keyset_without_a_tie_breaker_skips_rows_that_share_the_boundary(new_pg_
 def test_the_set_based_update_is_one_statement_where_the_loop_is_a_hundred(new_pg_db):
     conn = new_pg_db("sample")
     reset_statement_stats(conn)
-    ns = run_python(P + "batch_update.py", conn=conn)
+    ns = run_python("python/query-optimization/batch_update.py", conn=conn)
     assert (ns["loop_statements"], ns["batch_statements"], ns["batch_rows"]) == (100, 1, 100)
     # counted again on the server
     assert calls(conn, "UPDATE orders SET status = % WHERE id = $1") == 100
@@ -531,7 +532,7 @@ def test_the_set_based_update_is_one_statement_where_the_loop_is_a_hundred(new_p
 
 def test_union_all_skips_the_deduplication_and_union_dedups_within_a_branch(new_pg_db):
     conn = new_pg_db("sample")
-    done = replay(conn, S + "union.sql")
+    done = replay(conn, "postgres/query-optimization/union.sql")
     union, union_all = done.plans
     assert union["Node Type"] in ("Aggregate", "Unique") and "Append" in node_types(union)
     assert union_all["Node Type"] == "Append"
@@ -546,7 +547,9 @@ def test_union_all_skips_the_deduplication_and_union_dedups_within_a_branch(new_
         )
         == 0
     )
-    [(all_rows, distinct_rows)] = replay(conn, S + "union-within-branch.sql").results[-1][1]
+    [(all_rows, distinct_rows)] = replay(
+        conn, "postgres/query-optimization/union-within-branch.sql"
+    ).results[-1][1]
     assert distinct_rows < all_rows
     assert distinct_rows == scalar(
         conn,
@@ -559,7 +562,7 @@ def test_union_all_skips_the_deduplication_and_union_dedups_within_a_branch(new_
 
 def test_n_plus_one_join_and_batch_send_51_1_and_2_statements(new_pg_db):
     conn = new_pg_db("sample")
-    ns = run_python(P + "n_plus_one.py", conn=conn)
+    ns = run_python("python/query-optimization/n_plus_one.py", conn=conn)
     assert {k: len(v) for k, v in ns["results"].items()} == {
         "n_plus_one": 50,
         "joined": 50,
@@ -578,7 +581,7 @@ def test_sqlalchemy_lazy_joinedload_and_selectinload_statement_counts(pg_url):
     from sqlalchemy.exc import InvalidRequestError
     from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
-    ns = run_python(P + "sqlalchemy_eager.py", pg_url=pg_url)
+    ns = run_python("python/query-optimization/sqlalchemy_eager.py", pg_url=pg_url)
     assert (ns["lazy_count"], ns["joined_count"], ns["selectin_count"]) == (51, 1, 2)
     assert (ns["joined_collection_count"], ns["selectin_collection_count"]) == (1, 2)
     assert (len(ns["selectin"]), ns["selectin_orders"]) == (182, 1822)

@@ -1,7 +1,7 @@
 """The claims of docs/operations/high-availability.md, on a real Patroni cluster.
 
 One etcd member and three PostgreSQL members managed by Patroni (playbooks/engines/patroni.py),
-started once for this module from snippets/postgres/ha/patroni.yml, on loopback ports in a temp
+started once for this module from snippets/postgres/high-availability/patroni.yml, on loopback ports in a temp
 dir. The tests run in file order, on one xdist worker, and each leaves the cluster in the state
 the next one starts from:
 
@@ -39,21 +39,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
-from playbooks import paths
+from playbooks import paths, replay
 from playbooks.engines import EngineUnavailable, Server, haproxy, patroni, pgbouncer
 from playbooks.replay import run_python, statements
 from playbooks.testing import record_engine, record_measurement, unavailable
 
 pytestmark = pytest.mark.xdist_group("ha")
 
-S = "postgres/ha/"
 PAGE = paths.DOCS / "operations" / "high-availability.md"
 WAIT = 90.0  # seconds: the bound of every wait for the cluster (the machine is loaded)
 GRACE = 0.5  # seconds: how late the writer may record an acknowledgement under load
@@ -76,7 +75,7 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[patroni.Cluster]:
 @pytest.fixture(scope="module")
 def client() -> dict[str, Any]:
     """The page's client code: the multi-host URL and the writer that retries safely."""
-    return run_python(S + "follow_leader.py")
+    return run_python("postgres/high-availability/follow_leader.py")
 
 
 def dcs(cluster: patroni.Cluster) -> dict:
@@ -93,17 +92,9 @@ def on(cluster: patroni.Cluster, member: patroni.Member, sql: str, params: Any =
         return cur.fetchall() if cur.description else []
 
 
-def wait_for(check: Any, what: str, timeout: float = WAIT) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except psycopg.OperationalError:
-            found = None
-        if found:
-            return found
-        time.sleep(0.1)
-    raise TimeoutError(f"{what}: not after {timeout:.0f}s")
+def wait_for(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    """A server that is being failed over or restarted refuses connections for a while."""
+    return replay.wait_for(check, what, timeout, retry_on=(psycopg.OperationalError,), interval=0.1)
 
 
 # --- the load and the failover -----------------------------------------------------------------
@@ -259,7 +250,7 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     leader = cluster.wait_leader(WAIT)
     roles = sorted(m.role() for m in cluster.members)
     assert roles in (["master", "replica", "replica"], ["primary", "replica", "replica"])
-    rows = on(cluster, leader, statements(S + "replication-status.sql")[0])
+    rows = on(cluster, leader, statements("postgres/high-availability/replication-status.sql")[0])
     assert [(r[1], r[2]) for r in rows] == [("streaming", "sync"), ("streaming", "async")] or [
         (r[1], r[2]) for r in rows
     ] == [("streaming", "async"), ("streaming", "sync")]
@@ -288,7 +279,7 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     assert cluster.patch_config(leader, {"retry_timeout": 6})["retry_timeout"] == 6
     assert cluster.patch_config(leader, {"retry_timeout": 4})["retry_timeout"] == 4
     # The configuration the page shows is the one these members were started from.
-    assert patroni.CONFIG == paths.SNIPPETS / "postgres/ha/patroni.yml"
+    assert patroni.CONFIG == paths.SNIPPETS / "postgres/high-availability/patroni.yml"
 
 
 def test_synchronous_failover_loses_no_acknowledged_commit(cluster, client):
@@ -362,12 +353,15 @@ def poolers(
     backends = [(m.pg_port, m.api_port) for m in cluster.members]
     try:
         proxy = haproxy.start(
-            paths.SNIPPETS / "postgres/ha/haproxy.cfg", backends, "postgres", cluster.password
+            paths.SNIPPETS / "postgres/high-availability/haproxy.cfg",
+            backends,
+            "postgres",
+            cluster.password,
         )
     except EngineUnavailable as e:
         unavailable(request.config, "haproxy", str(e))
     record_engine(request.config, "haproxy", proxy.version)
-    page = paths.SNIPPETS / "postgres/ha/pgbouncer.ini"
+    page = paths.SNIPPETS / "postgres/high-availability/pgbouncer.ini"
     assert RETRY in page.read_text()
     default = tmp_path_factory.mktemp("pgbouncer") / "pgbouncer.ini"
     default.write_text(page.read_text().replace(RETRY, ""))

@@ -1,4 +1,4 @@
--- example: after=postgres/optimization/correlated-columns.sql
+-- example: after=postgres/query-optimization/correlated-columns.sql
 -- Ten times the default statistics target, for both columns.
 ALTER TABLE customers ALTER COLUMN city SET STATISTICS 1000,
                       ALTER COLUMN country SET STATISTICS 1000;

@@ -1,4 +1,4 @@
--- example: after=postgres/optimization/correlated-columns.sql,postgres/optimization/extended-statistics.sql
+-- example: after=postgres/query-optimization/correlated-columns.sql,postgres/query-optimization/extended-statistics.sql
 -- A pair that does not exist, and the number of (city, country) groups.
 EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF)
 SELECT id FROM customers WHERE city = 'Lyon' AND country = 'DE';
