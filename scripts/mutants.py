@@ -501,7 +501,8 @@ def main(argv: list[str] | None = None) -> int:
         projects = [copy_project(Path(tmp) / f"p{n}", args.commit) for n in range(args.jobs)]
         # Every tier checks that the whole list still applies: CI runs the quick tier only, and a
         # mutation of the other tier must not rot unseen when the code it mutates changes.
-        stale = [m for m in MUTATIONS if _occurrences(projects[0] / m.path, m.old) != 1]
+        found = {m.id: _occurrences(projects[0] / m.path, m.old) for m in MUTATIONS}
+        stale = [m for m in MUTATIONS if found[m.id] != 1]
         # The unmutated tests must pass, or a failure under a mutation proves nothing.
         selections = list(dict.fromkeys(m.tests for m in chosen))
         baseline = run_all([(None, tests) for tests in selections], projects)
@@ -515,8 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         if m.tests not in passing:
             print(f"NOT RUN   {m.id}: its tests fail unmutated")
     for m in stale:
-        found = _occurrences(ROOT / m.path, m.old)
-        print(f"STALE     {m.id}: its text occurs {found} times in {m.path}, not once")
+        print(f"STALE     {m.id}: its text occurs {found[m.id]} times in {m.path}, not once")
     killed = sum(1 for verdict, _, _ in results if verdict == "killed")
     wall = time.perf_counter() - started
     print(f"{killed} of {len(chosen)} mutations killed; {wall:.0f} s wall time")
