@@ -316,7 +316,7 @@ MUTATIONS = [
     ),
     M(
         "after-not-run-first",
-        "playbooks/testing.py",
+        "playbooks/testing/examples.py",
         '            runner.run_sql(replace(by_source[f"snippets/{path}"], output=None), connection)',
         "            pass",
         f"{RUNNER} -k after_starts",
@@ -324,8 +324,8 @@ MUTATIONS = [
     ),
     M(
         "required-engine-only-skipped",
-        "playbooks/testing.py",
-        "    if engine in config.stash[_REQUIRED]:",
+        "playbooks/testing/options.py",
+        "    if engine in config.stash[REQUIRED]:",
         "    if False:",
         f"{RUNNER} -k missing_engine",
         "--require-engines turns a skip into a failure",
@@ -333,7 +333,7 @@ MUTATIONS = [
     ),
     M(
         "summary-forgets-workers",
-        "playbooks/summary.py",
+        "playbooks/testing/summary.py",
         "        self.remote.update(",
         "        dict(",
         f"{RUNNER} -k xdist",

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from playbooks import testing
+from playbooks.testing import servers
 
 # A suite started in the background by a non-interactive shell (`make test &` in a script) starts
 # with SIGINT ignored, and every process it spawns inherits that: the Ctrl-C a test types in a
@@ -17,7 +17,7 @@ from playbooks import testing
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-testing.keep_files_in_memory()  # before the xdist workers start: they inherit TMPDIR
+servers.keep_files_in_memory()  # before the xdist workers start: they inherit TMPDIR
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from playbooks.testing import record_engine, unavailable
+from playbooks.testing.options import record_engine, unavailable
 
 # One worker builds the site for this module and for tests/test_site.py (conftest.built_site).
 pytestmark = pytest.mark.xdist_group("site")

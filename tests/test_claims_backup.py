@@ -49,7 +49,7 @@ from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
 from playbooks.engines.readiness import connect
 from playbooks.engines.replica import wait_replayed
 from playbooks.replay import scalar, statements
-from playbooks.testing import record_engine, record_measurement, unavailable
+from playbooks.testing.options import record_engine, record_measurement, unavailable
 
 pytestmark = pytest.mark.xdist_group("backup")
 

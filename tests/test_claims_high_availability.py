@@ -49,7 +49,7 @@ import pytest
 from playbooks import paths, replay
 from playbooks.engines import EngineUnavailable, Server, haproxy, patroni, pgbouncer
 from playbooks.replay import run_python, statements
-from playbooks.testing import record_engine, record_measurement, unavailable
+from playbooks.testing.options import record_engine, record_measurement, unavailable
 
 pytestmark = pytest.mark.xdist_group("ha")
 

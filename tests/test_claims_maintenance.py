@@ -44,7 +44,7 @@ from playbooks.engines.readiness import connect, ready
 from playbooks.engines.redis import _config
 from playbooks.replay import replay, run_python, scalar, statements, wait_for
 from playbooks.sql import run_script
-from playbooks.testing import record_engine, unavailable
+from playbooks.testing.options import record_engine, unavailable
 
 PAGE = paths.DOCS / "operations" / "maintenance.md"
 WAIT = 60.0  # seconds: the bound of every wait for a server to do something

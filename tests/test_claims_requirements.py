@@ -19,7 +19,8 @@ from playbooks.engines import _local
 from playbooks.engines._process import make_workdir, run, service_user, spawn, stop, wait_until
 from playbooks.replay import replay, scalar
 from playbooks.sql import run_script, snippet, split_statements
-from playbooks.testing import postgres_pair, unavailable
+from playbooks.testing.options import unavailable
+from playbooks.testing.replicas import postgres_pair
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from playbooks.engines.replica import wait_replayed
 from playbooks.lint.observe import blocked, connect_like
 from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
 from playbooks.sql import node_types, plan_nodes
-from playbooks.testing import postgres_pair
+from playbooks.testing.replicas import postgres_pair
 
 
 def scanned(plan: dict) -> set[str]:

@@ -36,7 +36,7 @@ from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
 from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
-from playbooks.testing import record_engine, unavailable
+from playbooks.testing.options import record_engine, unavailable
 
 # One worker runs the whole module under xdist: its servers start once.
 pytestmark = pytest.mark.xdist_group("security")

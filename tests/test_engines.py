@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from playbooks import testing
 from playbooks.engines import containers
 from playbooks.engines._process import pid_alive
 from playbooks.engines.readiness import connect
-from playbooks.testing import engine_versions
+from playbooks.testing import servers
+from playbooks.testing.options import engine_versions
 
 pytest_plugins = ["pytester"]
 
@@ -372,9 +372,9 @@ def test_the_suites_postgresql_keeps_its_files_in_memory(postgres_server) -> Non
         )
         assert found.strip() == "tmpfs", found
         return
-    free = os.statvfs(testing.MEMORY_DIR)
+    free = os.statvfs(servers.MEMORY_DIR)
     if os.environ.get("TMPDIR") is None:  # the suite found no room in memory
-        assert free.f_bavail * free.f_frsize < testing.MEMORY_ROOM
-    if os.environ.get("TMPDIR") == testing.MEMORY_DIR:
+        assert free.f_bavail * free.f_frsize < servers.MEMORY_ROOM
+    if os.environ.get("TMPDIR") == servers.MEMORY_DIR:
         assert _file_system(data) == "tmpfs", data
     assert data.startswith(tempfile.gettempdir() + "/"), data

@@ -8,7 +8,7 @@ from playbooks.examples import Example
 
 def test_parses(sql_example: Example) -> None:
     """The fast first tier: sqlglot parses every statement in the engine's dialect."""
-    from playbooks.testing import check_parses
+    from playbooks.testing.examples import check_parses
 
     check_parses(sql_example)
 

@@ -49,7 +49,8 @@ def test_the_wheel_leaves_out_the_site_and_the_test_stack(wheel: zipfile.ZipFile
         if n.endswith((".woff2", ".css", ".html", ".svg"))
         or "/overrides/" in n
         or n.startswith("tests/")
-        or n in ("playbooks/testing.py", "playbooks/mkdocs_hooks.py", "conftest.py")
+        or n.startswith("playbooks/testing/")
+        or n in ("playbooks/mkdocs_hooks.py", "conftest.py")
         or "__pycache__" in n
     ]
     assert not unwanted, unwanted

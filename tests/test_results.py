@@ -59,7 +59,7 @@ def test_a_pytester_run_elsewhere_writes_nothing(pytester, tmp_path, monkeypatch
     monkeypatch.setenv("DBARCH_RESULTS", str(target))
     pytester.makeconftest('pytest_plugins = ["playbooks.testing"]\n')
     pytester.makepyfile(
-        test_one="from playbooks.testing import record_measurement\n\n"
+        test_one="from playbooks.testing.options import record_measurement\n\n"
         "def test_one(request):\n    record_measurement(request.config, 'k', 1)\n"
     )
     pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider").assert_outcomes(passed=1)

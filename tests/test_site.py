@@ -150,8 +150,10 @@ def test_the_engines_under_a_chapter_title_are_derived_from_what_runs(tmp_path) 
 
 def test_the_engines_declared_for_each_fixture_are_those_it_starts(request) -> None:
     """playbooks.fixtures, which the site hook reads, against the plugin's fixtures themselves:
-    every fixture of playbooks.testing is declared, with the engines of the server fixtures it
-    asks for (through other fixtures too) and those it starts itself."""
+    every fixture of the plugin (the parts of playbooks.testing) is declared, with the engines of
+    the server fixtures it asks for (through other fixtures too) and those it starts itself."""
+    import importlib
+
     from _pytest.fixtures import FixtureFunctionDefinition
 
     from playbooks import fixtures, testing
@@ -166,7 +168,13 @@ def test_the_engines_declared_for_each_fixture_are_those_it_starts(request) -> N
                     closure(asked, seen)
         return seen
 
-    plugin = {f.name for f in vars(testing).values() if isinstance(f, FixtureFunctionDefinition)}
+    parts = [importlib.import_module(name) for name in testing.pytest_plugins]
+    plugin = {
+        f.name
+        for part in parts
+        for f in vars(part).values()
+        if isinstance(f, FixtureFunctionDefinition)
+    }
     assert {"conn", "pgbouncer_url", "kuzu_conn", "postgres_server"} <= plugin
     assert plugin - set(fixtures.FIXTURE_ENGINES) == set(), "fixtures with no declared engines"
     for name in plugin:

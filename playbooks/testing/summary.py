@@ -8,18 +8,22 @@ user property), and each worker hands the controller the servers it started when
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import paths, results
+from playbooks import engines, paths, results
 
 REQUIRED = pytest.StashKey[set]()  # engines --require-engines names
 SERVERS = pytest.StashKey[dict]()  # engine → the Server (or run-time) that served it
 MEASUREMENTS = pytest.StashKey[dict]()  # key → value, recorded by claim tests for the pages
+VERSIONS = pytest.StashKey[dict]()  # server fixture → (engine, version) of the matrix serving it
 KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
 _KIND = "dbarch_kind"
 _ID = "dbarch_example_id"  # the example as the site knows it: `source:line`
@@ -149,3 +153,83 @@ class Summary:
         unused = self.config.stash[REQUIRED] - set(servers)
         if unused:
             tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SERVERS] = {}
+    config.addinivalue_line("markers", "dbarch_example: runs one example of the handbook")
+    config.pluginmanager.register(Summary(config), "dbarch-summary")
+    config.pluginmanager.register(_EngineUsage(config), "dbarch-engine-usage")
+
+
+class _EngineUsage:
+    """Per engine server (engine, version, origin): the tests that ran on it, failed, or were
+    skipped for want of it.
+
+    Works under xdist too: what a test used travels with its teardown report (a user property).
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.outcome: dict[str, str] = {}  # test id → its outcome, until its teardown report
+        self.counts: dict[tuple[str, str, str], Counter[str]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # What a test used is known at teardown only (it may ask for fixtures as it runs).
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.outcome[report.nodeid] = report.outcome
+            reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+            found = re.match(r"Skipped: (\w+) unavailable", reason)
+            if report.skipped and found:
+                self.counts.setdefault((found[1], "", "unavailable"), Counter())["skipped"] += 1
+                self.outcome.pop(report.nodeid)
+        elif report.when == "teardown" and report.nodeid in self.outcome:
+            outcome = self.outcome.pop(report.nodeid)
+            for served in dict(report.user_properties).get(USED, []):
+                self.counts.setdefault(tuple(served), Counter())[outcome] += 1
+
+    def results(self) -> list[dict[str, Any]]:
+        rows = []
+        for engine, version, origin in sorted(self.counts):
+            counts = self.counts[engine, version, origin]
+            executed = counts["passed"] + counts["failed"]
+            rows.append(
+                {"engine": engine, "version": version, "origin": origin, "executed": executed}
+                | {"failed": counts["failed"], "skipped": counts["skipped"]}
+            )
+        return rows
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        rows = self.results()
+        if not rows:
+            return
+        terminalreporter.section("tests per engine version")
+        for r in rows:
+            terminalreporter.write_line(
+                f"{r['engine']} {r['version'] or '-'} ({r['origin']}): {r['executed']} executed"
+                f" ({r['failed']} failed), {r['skipped']} skipped"
+            )
+        path = os.environ.get("DBARCH_ENGINE_RESULTS")
+        if path:
+            with open(path, "w") as f:
+                json.dump(rows, f, indent=1)
+
+
+@pytest.fixture(autouse=True)
+def _engine_usage(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test: the engine servers it used, on its report (for the per-version counts):
+    the session's servers and any server a fixture of its own started (a replica pair)."""
+    yield
+    used = set()
+    for value in getattr(request.node, "funcargs", {}).values():
+        for server in value if isinstance(value, tuple) else (value,):
+            if isinstance(server, engines.Server) and server.origin != "unavailable":
+                used.add((server.product or server.engine, server.version, server.origin))
+    servers = request.config.stash[SERVERS]
+    for name in request.fixturenames:
+        fixture = name.removesuffix("_server")
+        if name.endswith("_server") and fixture in engines.ENGINES:
+            engine = request.config.stash[VERSIONS].get(fixture, (fixture, ""))[0]
+            if engine in servers:
+                used.add((engine, servers[engine].version, servers[engine].origin))
+    request.node.user_properties.append((USED, sorted(used)))

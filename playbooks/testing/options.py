@@ -1,0 +1,87 @@
+"""Command-line options, and the policy for an engine that cannot be had."""
+
+from __future__ import annotations
+
+import pytest
+
+from playbooks import engines
+from playbooks.testing.summary import MEASUREMENTS, REQUIRED, SERVERS, VERSIONS
+
+# What --require-engines accepts: the servers of playbooks.engines, and other run-times the
+# suite needs that a machine may lack (PgBouncer in front of PostgreSQL, the site test's browser).
+KNOWN_ENGINES = (*engines.ENGINES, "pgbouncer", "kuzu", "chromium", "patroni", "haproxy")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dbarch")
+    group.addoption(
+        "--require-engines",
+        default="",
+        metavar="LIST",
+        help=f"comma-separated engines ({', '.join(KNOWN_ENGINES)}) that must be available: "
+        "an example needing one that cannot be started fails instead of being skipped",
+    )
+    group.addoption(
+        "--engine-versions",
+        default="",
+        metavar="LIST",
+        help="engine versions of the matrix to run in containers, one per engine, e.g. "
+        "postgres:17,mariadb:11.8,redis:8 (mysql:9.7 serves the MariaDB examples); "
+        "engines not named run from local binaries",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    required = {e for e in config.getoption("--require-engines").split(",") if e}
+    unknown = required - set(KNOWN_ENGINES)
+    if unknown:
+        raise pytest.UsageError(
+            f"--require-engines: unknown engine(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(KNOWN_ENGINES)}"
+        )
+    config.stash[REQUIRED] = required
+    config.stash[VERSIONS] = engine_versions(config.getoption("--engine-versions"))
+
+
+def unavailable(config: pytest.Config, engine: str, reason: str) -> None:
+    """Skip the test, with the reason, or fail it when the run requires this engine."""
+    if engine in config.stash[REQUIRED]:
+        pytest.fail(f"{engine} is required (--require-engines) but unavailable: {reason}", False)
+    pytest.skip(f"{engine} unavailable: {reason}")
+
+
+def record_engine(config: pytest.Config, name: str, version: str) -> None:
+    """Name, in the closing summary, a run-time that is no server of ours (the browser)."""
+    config.stash[SERVERS][name] = engines.Server(name, "", 0, version=version)
+
+
+def record_measurement(config: pytest.Config, key: str, value: float | int | str) -> None:
+    """Keep a value a claim test measured for the results file, where a page shows it at
+    `<!-- measured: key -->` (a restore's RTO, say)."""
+    config.stash.setdefault(MEASUREMENTS, {})[key] = value
+
+
+# The engines a server fixture may be served by: MySQL runs every MariaDB example.
+_SERVED_BY = {"mysql": "mariadb"}
+
+
+def engine_versions(option: str) -> dict[str, tuple[str, str]]:
+    """`postgres:17,mysql:9.7` → {"postgres": ("postgres", "17"), "mariadb": ("mysql", "9.7")}:
+    for each server fixture, the engine and version of the matrix that serves it."""
+    from playbooks.engines import images
+
+    chosen: dict[str, tuple[str, str]] = {}
+    for item in filter(None, option.replace(" ", ",").split(",")):
+        engine, _, version = item.partition(":")
+        try:
+            images.image(engine, version)
+        except ValueError as e:
+            raise pytest.UsageError(f"--engine-versions: {e}") from None
+        fixture = _SERVED_BY.get(engine, engine)
+        if fixture in chosen:
+            raise pytest.UsageError(
+                f"--engine-versions: {item} and {':'.join(chosen[fixture])} both serve {fixture}: "
+                "one version per engine per run (make test-matrix runs each)"
+            )
+        chosen[fixture] = (engine, version)
+    return chosen
