@@ -184,8 +184,8 @@ MUTATIONS = [
         "playbooks/checks.py",
         "conn.read_only = True",
         "conn.read_only = False",
-        CHECKS,
-        "playbook check never writes",
+        "tests/test_check_cli.py -k read_only",
+        "playbook check never writes, even where a pooler drops its session settings",
     ),
     # --- lint rules
     M(

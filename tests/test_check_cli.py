@@ -54,6 +54,20 @@ def test_the_check_connection_refuses_writes_and_is_time_limited(database) -> No
     }
 
 
+def test_each_check_transaction_begins_read_only_should_the_session_setting_be_lost(
+    database,
+) -> None:
+    """A pooler may drop the connection's options, and default_transaction_read_only with them
+    (PgBouncer does with ignore_startup_parameters = options): each transaction of the checks
+    still begins READ ONLY."""
+    url, _ = database
+    with checks.connect_read_only(url) as ro:
+        ro.execute("SET default_transaction_read_only = off")  # what a dropped option leaves
+        ro.commit()
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            ro.execute("CREATE TABLE sneaky (id int)")
+
+
 def test_the_cli_reports_findings_with_links_and_fails_on_the_chosen_level(database) -> None:
     url, conn = database
     conn.execute("CREATE TABLE heap_only (v int)")
