@@ -382,52 +382,60 @@ async def _settle(page: Any) -> None:
     )
 
 
-async def _layout(browser: Any, site: Site, path: str, limit: asyncio.Semaphore) -> dict:
+async def _layout(page: Any, site: Site, path: str) -> dict:
     slug = path.strip("/").replace("/", "-") or "home"
     found: dict[str, Any] = {}
-    async with limit:
-        context = await browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
-        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
-        page = await context.new_page()
-        try:
-            await page.goto(site.url + path, wait_until="load")
-            await page.evaluate("document.fonts.ready")
-            for width in WIDTHS:
-                await page.set_viewport_size({"width": width, "height": 900})
-                await _settle(page)
-                found[width] = await page.evaluate(MEASURE)
-                await page.screenshot(path=LAYOUT_SHOTS / f"{slug}-{width}.png")
-        except Exception as e:
-            found["failure"] = f"{type(e).__name__}: {e}"
-        finally:
-            await context.close()
+    try:
+        await page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        await page.goto(site.url + path, wait_until="load")
+        await page.evaluate("document.fonts.ready")
+        for width in WIDTHS:
+            await page.set_viewport_size({"width": width, "height": 900})
+            await _settle(page)
+            found[width] = await page.evaluate(MEASURE)
+            await page.screenshot(path=LAYOUT_SHOTS / f"{slug}-{width}.png")
+    except Exception as e:
+        found["failure"] = f"{type(e).__name__}: {e}"
     return found
 
 
 @pytest.fixture(scope="module")
 def layout(chromium: str, site: Site) -> dict[str, dict]:
-    """Every page, measured at each width of WIDTHS, with a screenshot of the top of each."""
+    """Every page, measured at each width of WIDTHS, with a screenshot of the top of each.
+
+    Two tabs take half the pages each, one after the other: a page that reloads the assets the
+    one before it loaded (the tour opens each page afresh, for what it transfers) took a third
+    of the CPU time, and half the time, of a new browser context for each page."""
     from playwright.async_api import async_playwright
 
     LAYOUT_SHOTS.mkdir(parents=True, exist_ok=True)
+    paths = site.pages()
+    measured: dict[str, dict] = {}
 
-    async def measure() -> dict[str, dict]:
+    async def measure(browser: Any, share: list[str]) -> None:
+        context = await browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        page = await context.new_page()
+        try:
+            for path in share:
+                measured[path] = await _layout(page, site, path)
+        finally:
+            await context.close()
+
+    async def measure_all() -> None:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
             )
-            limit = asyncio.Semaphore(2)
             try:
-                paths = site.pages()
-                results = await asyncio.gather(*(_layout(browser, site, p, limit) for p in paths))
+                await asyncio.gather(*(measure(browser, paths[tab::2]) for tab in range(2)))
             finally:
                 await browser.close()
-        return dict(zip(paths, results, strict=True))
 
-    measured = _bounded(measure())
+    _bounded(measure_all())
     failed = {p: m["failure"] for p, m in measured.items() if "failure" in m}
     assert not failed, failed
-    return measured
+    return {path: measured[path] for path in paths}
 
 
 def test_layout_was_measured_on_every_page(layout, site) -> None:
