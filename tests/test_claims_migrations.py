@@ -39,8 +39,8 @@ from playbooks.sql import run_script, snippet, split_statements
 
 PAGE = paths.DOCS / "phases/migrations.md"
 
-# The patterns of the lock table, in the page's order: (name, snippet); the page's table shows
-# the snippet's file name.
+FOLDER = "postgres/migrations/"  # the folder of the files the page's lock table names
+# The patterns of the lock table, in the page's order: (name, snippet).
 PATTERNS = [
     ("add a nullable column", "postgres/migrations/add-column-nullable.sql"),
     (
@@ -128,7 +128,7 @@ def observe(new_pg_db: Any, path: str) -> list[dict[str, str]]:
                 continue  # e.g. CREATE FUNCTION: no table locked, not a row of the table
             rows.append(
                 {
-                    "snippet": path.rpartition("/")[2],  # the page shows the file name
+                    "snippet": path,
                     "statement": one_line(sql),
                     "lock": "; ".join(
                         f"{mode_name(m)} on {t}" for t, m in sorted(locks.items(), reverse=True)
@@ -153,7 +153,8 @@ def summary(blocked_by_table: dict[str, bool]) -> str:
 
 
 def page_table() -> list[dict[str, str]]:
-    """The lock table of docs/phases/migrations.md: the rows after its header line."""
+    """The lock table of docs/phases/migrations.md: the rows after its header line, each with the
+    path of its snippet (the page shows the file name, of FOLDER)."""
     lines = PAGE.read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| Snippet | Statement"))
     rows = []
@@ -164,7 +165,7 @@ def page_table() -> list[dict[str, str]]:
         snippet_file, statement, lock, reads, writes, rewrites = cells
         rows.append(
             {
-                "snippet": snippet_file.strip("`"),
+                "snippet": FOLDER + snippet_file.strip("`"),
                 "statement": statement.strip("`"),
                 "lock": lock.replace("`", ""),
                 "reads": reads,
@@ -178,7 +179,7 @@ def page_table() -> list[dict[str, str]]:
 def test_the_page_table_covers_every_pattern_in_order():
     rows = page_table()
     shown = list(dict.fromkeys(r["snippet"] for r in rows))
-    assert shown == [path.rpartition("/")[2] for _, path in PATTERNS]
+    assert shown == [path for _, path in PATTERNS]
 
 
 @pytest.mark.parametrize(
@@ -186,7 +187,7 @@ def test_the_page_table_covers_every_pattern_in_order():
 )
 def test_lock_table_row_is_what_postgres_does(new_pg_db, pattern, path):
     observed = observe(new_pg_db, path)
-    shown = [r for r in page_table() if r["snippet"] == path.rpartition("/")[2]]
+    shown = [r for r in page_table() if r["snippet"] == path]
     assert shown == observed, pattern
 
 

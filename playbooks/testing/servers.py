@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def keep_files_in_memory() -> None:
         tempfile.tempdir = None  # computed again from TMPDIR
 
 
-def start_server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
+def _start_server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
     engine, version = request.config.stash[VERSIONS].get(engine, (engine, ""))
     try:
         server = engines.start(engine, version)
@@ -39,31 +40,19 @@ def start_server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
     return server
 
 
-@pytest.fixture(scope="session")
-def postgres_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "postgres")
+def _server_fixture(engine: str) -> Any:
+    """The session fixture `<engine>_server`: one server of `engine` for the whole run."""
+
+    @pytest.fixture(scope="session", name=f"{engine}_server")
+    def server(request: pytest.FixtureRequest) -> engines.Server:
+        return _start_server(request, engine)
+
+    return server
 
 
-@pytest.fixture(scope="session")
-def mariadb_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "mariadb")
-
-
-@pytest.fixture(scope="session")
-def redis_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "redis")
-
-
-@pytest.fixture(scope="session")
-def mongodb_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "mongodb")
-
-
-@pytest.fixture(scope="session")
-def cassandra_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "cassandra")
-
-
-@pytest.fixture(scope="session")
-def neo4j_server(request: pytest.FixtureRequest) -> engines.Server:
-    return start_server(request, "neo4j")
+postgres_server = _server_fixture("postgres")
+mariadb_server = _server_fixture("mariadb")
+redis_server = _server_fixture("redis")
+mongodb_server = _server_fixture("mongodb")
+cassandra_server = _server_fixture("cassandra")
+neo4j_server = _server_fixture("neo4j")
