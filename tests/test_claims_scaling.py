@@ -145,6 +145,38 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
     assert plain.execute(lag_standby).fetchone() == (False, None, None, None, None)
 
 
+def _lsn(text: str) -> int:
+    high, low = text.split("/")
+    return int(high, 16) << 32 | int(low, 16)
+
+
+def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_url, replica_url):
+    # A CI run once got received == replayed next to a backlog of 64 KB: the snippet read each
+    # position twice, and the standby received more WAL between the reads. Read in the other
+    # order (received, then replayed), replay can pass the received position read before it.
+    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
+    stop = threading.Event()
+
+    def write() -> None:
+        with psycopg.connect(primary_url, autocommit=True) as p:
+            while not stop.is_set():
+                p.execute("INSERT INTO stream SELECT generate_series(1, 50)")
+
+    with psycopg.connect(primary_url, autocommit=True) as p:
+        p.execute("CREATE TABLE stream (n int)")
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with psycopg.connect(replica_url, autocommit=True) as r:
+            rows = [r.execute(lag_standby).fetchone() for _ in range(3000)]
+    finally:
+        stop.set()
+        writer.join()
+    assert len({row[1] for row in rows}) > 100  # WAL kept arriving while the rows were read
+    for _, received, replayed, backlog, _ in rows:
+        assert backlog == _lsn(received) - _lsn(replayed) >= 0
+
+
 def _until(fetch, ok, timeout: float = 10) -> Any:
     deadline = time.monotonic() + timeout
     while True:
