@@ -707,11 +707,12 @@ def test_pg_dumpall_takes_one_snapshot_per_database(cluster):
                 assert proc.poll() is None, proc.stdout.read()
                 assert time.monotonic() < deadline, "pg_dumpall never waited in books_a"
                 time.sleep(0.02)
-            # The application writes the same entry to both databases, and both commit.
-            gate.execute("ROLLBACK")  # ...after pg_dump took its snapshot of books_a
-            with cluster.sql("books_a") as a:
-                a.execute("INSERT INTO entries VALUES (1, 'booked in both')")
+            # The application writes the same entry to both databases, and both commit, after
+            # pg_dump took its snapshot of books_a and before pg_dumpall moves on to books_b
+            # (written after the gate's commit, the second write could race pg_dump's end).
+            gate.execute("INSERT INTO entries VALUES (1, 'booked in both')")
             other.execute("INSERT INTO entries VALUES (1, 'booked in both')")
+            gate.execute("COMMIT")
             assert proc.wait(COMMAND_TIMEOUT) == 0, proc.stdout.read()
         finally:
             if proc.poll() is None:
