@@ -24,6 +24,7 @@ from psycopg.conninfo import make_conninfo
 
 from playbooks import checks
 from playbooks.lint.observe import STRENGTH, mode_name, watch
+from playbooks.replay import wait_for
 from playbooks.sql import run_script, split_statements
 
 CLEAN = """
@@ -806,7 +807,14 @@ def test_a_long_running_query_is_a_long_transaction_too(db) -> None:
     with psycopg.connect(dsn, autocommit=True) as slow:
         worker = threading.Thread(target=slow.execute, args=("SELECT pg_sleep(3)",))
         worker.start()
-        time.sleep(0.5)
+        wait_for(
+            lambda: db.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = 'slow'"
+                " AND state = 'active' AND clock_timestamp() - query_start > interval '0.2 s'"
+            ).fetchone(),
+            "the slow query to run",
+            timeout=10,
+        )
         found = run_checks(db, ("long-transactions",))
         worker.join()
     (f,) = [f for f in found if f.object == "postgres (slow)"]
