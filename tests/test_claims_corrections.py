@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import redis
 
-from playbooks.replay import replay, replay_until_error, scalar, statements
+from playbooks.replay import replay, replay_until_error, scalar, statements, wait_for
 from playbooks.sql import index_names, plan_nodes
 
 PG_STATEMENTS = "postgres/query-optimization/statements-normalised.sql"
@@ -254,7 +254,9 @@ def test_dropping_or_detaching_a_partition_queues_behind_a_reader_unless_concurr
         detach = "ALTER TABLE events_p DETACH PARTITION events_p_2024_11 CONCURRENTLY"
         thread = threading.Thread(target=detacher.execute, args=(detach,))
         thread.start()
-        time.sleep(0.5)
+        waiting = "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s"
+        pid = detacher.info.backend_pid
+        wait_for(lambda: scalar(conn, waiting, (pid,)) == "Lock", "the detach to wait", timeout=10)
         assert thread.is_alive()  # it waits for the reader too ...
         conn.execute(month)  # ... but a new query is not queued behind it
         conn.execute(
