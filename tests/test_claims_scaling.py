@@ -167,17 +167,17 @@ def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_ur
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        rows, received = [], set()
+        rows, arrivals = [], set()
         deadline = time.monotonic() + 60
         with psycopg.connect(replica_url, autocommit=True) as r:
             # until WAL has arrived 100 times while the rows were read, and 3,000 rows at least
-            while (len(rows) < 3000 or len(received) < 100) and time.monotonic() < deadline:
+            while (len(rows) < 3000 or len(arrivals) < 100) and time.monotonic() < deadline:
                 rows.append(r.execute(lag_standby).fetchone())
-                received.add(rows[-1][1])
+                arrivals.add(rows[-1][1])  # the received position
     finally:
         stop.set()
         writer.join()
-    assert len(received) >= 100, len(received)
+    assert len(arrivals) >= 100, len(arrivals)
     for _, received, replayed, backlog, _ in rows:
         assert backlog == _lsn(received) - _lsn(replayed) >= 0
 
