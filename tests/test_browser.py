@@ -382,6 +382,13 @@ async def _settle(page: Any) -> None:
     )
 
 
+async def _without_search(context: Any) -> None:
+    """Keep Material's search worker from loading: on every page it fetches the search index
+    and builds it again, about a sixth of the CPU time of a pass that measures layout (the
+    measurements come out the same without it). The tour tests search."""
+    await context.route("**/assets/javascripts/workers/search.*.js", lambda route: route.abort())
+
+
 async def _layout(page: Any, site: Site, path: str) -> dict:
     slug = path.strip("/").replace("/", "-") or "home"
     found: dict[str, Any] = {}
@@ -403,24 +410,16 @@ async def _layout(page: Any, site: Site, path: str) -> dict:
 def layout(chromium: str, site: Site) -> dict[str, dict]:
     """Every page, measured at each width of WIDTHS, with a screenshot of the top of each.
 
-    Two tabs take half the pages each, one after the other: a page that reloads the assets the
-    one before it loaded (the tour opens each page afresh, for what it transfers) took a third
-    of the CPU time, and half the time, of a new browser context for each page."""
+    One tab takes the pages one after the other: a page that reloads the assets the one before
+    it loaded (the tour opens each page afresh, for what it transfers) took a third of the CPU
+    time, and half the time, of a new browser context for each page. Two such tabs side by side
+    took no less time on two cores and a quarter more CPU time, which the rest of the suite,
+    running beside this test, is short of."""
     from playwright.async_api import async_playwright
 
     LAYOUT_SHOTS.mkdir(parents=True, exist_ok=True)
     paths = site.pages()
     measured: dict[str, dict] = {}
-
-    async def measure(browser: Any, share: list[str]) -> None:
-        context = await browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
-        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
-        page = await context.new_page()
-        try:
-            for path in share:
-                measured[path] = await _layout(page, site, path)
-        finally:
-            await context.close()
 
     async def measure_all() -> None:
         async with async_playwright() as playwright:
@@ -428,7 +427,12 @@ def layout(chromium: str, site: Site) -> dict[str, dict]:
                 executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
             )
             try:
-                await asyncio.gather(*(measure(browser, paths[tab::2]) for tab in range(2)))
+                context = await browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+                context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+                await _without_search(context)
+                page = await context.new_page()
+                for path in paths:
+                    measured[path] = await _layout(page, site, path)
             finally:
                 await browser.close()
 
@@ -516,8 +520,10 @@ def pairs(chromium: str, site: Site) -> dict[str, list[dict]]:
                 executable_path=chromium, args=CHROMIUM_FLAGS, timeout=30_000
             )
             try:
-                page = await browser.new_page(viewport={"width": WIDE_SCREEN, "height": 1200})
-                page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+                context = await browser.new_context(viewport={"width": WIDE_SCREEN, "height": 1200})
+                context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+                await _without_search(context)
+                page = await context.new_page()
                 for path in pages:
                     await page.set_viewport_size({"width": WIDE_SCREEN, "height": 1200})
                     await page.goto(site.url + path, wait_until="load")
