@@ -19,6 +19,7 @@ from playbooks.engines.readiness import connect
 from playbooks.examples import page_fences
 from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
+from playbooks.testing.examples import ON_LARGE_DATA
 
 
 def flushed_stats(conn: Any, sql: str, params: Any = None) -> tuple:
@@ -667,18 +668,22 @@ def gin_plans(pg_databases):
         pg_databases.drop(name)
 
 
+@ON_LARGE_DATA
 def test_gin_serves_array_containment(gin_plans):
     assert uses_index(gin_plans[0], "products_tags_idx")
 
 
+@ON_LARGE_DATA
 def test_gin_serves_jsonb_containment(gin_plans):
     assert uses_index(gin_plans[1], "products_attributes_idx")
 
 
+@ON_LARGE_DATA
 def test_gin_serves_full_text_search_with_the_same_expression(gin_plans):
     assert uses_index(gin_plans[2], "products_description_fts_idx")
 
 
+@ON_LARGE_DATA
 def test_full_text_without_the_configuration_argument_misses_the_index(gin_plans):
     assert not index_names(gin_plans[3])
     assert node_types(gin_plans[3]) == ["Seq Scan"]
@@ -735,17 +740,20 @@ def trgm(pg_databases):
         pg_databases.drop(name)
 
 
+@ON_LARGE_DATA
 def test_no_btree_serves_a_pattern_without_prefix(trgm):
     before = trgm.plans[0]
     assert node_types(before) == ["Seq Scan"]
 
 
+@ON_LARGE_DATA
 def test_trigram_gin_serves_ilike_anywhere_in_the_string(trgm):
     plan = trgm.plans[1]
     assert index_names(plan) == {"customers_name_trgm_idx"}
     assert has_node(plan, "Bitmap Heap Scan") and "Recheck Cond" in plan
 
 
+@ON_LARGE_DATA
 def test_trigram_gin_serves_similarity(trgm):
     assert index_names(trgm.plans[2]) == {"customers_name_trgm_idx"}
     rows = trgm.rows("similarity(")[0]
@@ -755,6 +763,7 @@ def test_trigram_gin_serves_similarity(trgm):
     assert [float(s) for _, s in rows] == sorted((float(s) for _, s in rows), reverse=True)
 
 
+@ON_LARGE_DATA
 def test_trigram_gist_returns_nearest_first(trgm):
     plan = trgm.plans[3]
     assert not has_node(plan, "Sort")

@@ -37,10 +37,21 @@ def examples_collection(pytestconfig: pytest.Config) -> Collection:
     return collection(pytestconfig)
 
 
+# Every test on the `large` data set runs on one xdist worker, which builds its template (200,000
+# orders, several CPU-seconds) once; spread over the workers, each built it.
+ON_LARGE_DATA = pytest.mark.xdist_group("large-data")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     found = collection(metafunc.config).examples
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize("example", found, ids=str)
+        params = [
+            pytest.param(e, marks=ON_LARGE_DATA)
+            if e.engine == "postgres" and e.data == "large"
+            else e
+            for e in found
+        ]
+        metafunc.parametrize("example", params, ids=str)
     if "sql_example" in metafunc.fixturenames:
         sql = [e for e in found if e.lang == "sql"]
         metafunc.parametrize("sql_example", sql, ids=str)
