@@ -65,12 +65,17 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
         )
         wall = time.perf_counter() - start
         phases: Counter[str] = Counter()
+        failed = []
         if report.exists():
             for case in ET.parse(report).getroot().iter("testcase"):
                 file = case.get("file") or case.get("classname", "").replace(".", "/")
                 phases[phase(file)] += float(case.get("time", 0))
+                for problem in [*case.iter("failure"), *case.iter("error")]:
+                    first = (problem.get("message") or "").strip().splitlines()[:1]
+                    failed.append(f"    {case.get('classname')}::{case.get('name')}: {first}")
     tail = done.stdout.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-    return wall, phases, tail[0]
+    # A failed test is named with its message: a timing that came with a failure means less.
+    return wall, phases, "\n".join([tail[0], *failed])
 
 
 def load() -> str:
