@@ -6,8 +6,10 @@ Each run is `pytest -n WORKERS --dist loadgroup` with a JUnit report; the phases
 files' groups (engines, examples, claims, site, browser, CLI, runner), each given as the
 worker-seconds its tests took (setup, call and teardown: under xdist their sum exceeds the wall
 time). With --against, the suite of another checkout (e.g. `git worktree add /tmp/old 37c9d69`,
-with a .venv link) runs interleaved with this one — old, new, old, new … — so that both see the
-same load, and the ratio of the medians is printed. The load average is printed with each run:
+then `python3 -m venv /tmp/old/.venv && /tmp/old/.venv/bin/pip install -e '/tmp/old[test,docs]'`)
+runs interleaved with this one — old, new, old, new … — so that both see the same load, and the
+ratio of the medians is printed. Each checkout runs with the Python of its own .venv: a link to
+this one's would make the other's tests start `playbook` from this checkout. The load average is printed with each run:
 on a busy machine the numbers mean little.
 """
 
@@ -56,8 +58,12 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
         if workers != "0":
             args = ["-n", workers, "--dist", "loadgroup", *args]
         start = time.perf_counter()
+        # The project's own venv: with another's, its tests' subprocesses (`python -m playbooks…`)
+        # import that other checkout's package, installed there in editable mode.
+        venv = project / ".venv" / "bin" / "python"
+        python = str(venv) if venv.exists() else sys.executable
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", *args],
+            [python, "-m", "pytest", *args],
             cwd=project,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             capture_output=True,
