@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -88,20 +89,24 @@ def test_an_unreachable_database_is_one_line_and_exit_2():
 
 
 def test_the_estimate_scales_with_the_table_as_the_rewrite_does(new_pg_db):
-    # rates measured on a small table predict a rewrite three times its size
+    # Rates measured on a small table predict a rewrite three times its size. Measured and
+    # predicted three times over, each time back to back, and judged by the median: under
+    # make test the other workers' load comes in bursts, and a burst during one rewrite and not
+    # the other (seen: 0.34 s predicted, 1.71 s taken) is no fault of the estimate.
     conn = new_pg_db("none")
-    rates = live.measure_rates(conn, rows=100_000)
     conn.execute(
         "CREATE TABLE big AS SELECT i::int AS id, md5(i::text) AS s, i % 100 AS n "
         "FROM generate_series(1, 300000) AS i"
     )
     conn.execute("ALTER TABLE big ADD PRIMARY KEY (id)")
-    heap = conn.execute("SELECT pg_relation_size('big')").fetchone()[0]
-    start = time.perf_counter()
-    conn.execute("ALTER TABLE big ALTER COLUMN id TYPE bigint")
-    took = time.perf_counter() - start
-    predicted = heap / 2**20 / rates["rewrite"]
-    assert 1 / 3 < predicted / took < 3, (predicted, took)
+    pairs = []
+    for column_type in ("bigint", "int", "bigint"):  # each change rewrites the whole table
+        rates = live.measure_rates(conn, rows=100_000)
+        heap = conn.execute("SELECT pg_relation_size('big')").fetchone()[0]
+        start = time.perf_counter()
+        conn.execute(f"ALTER TABLE big ALTER COLUMN id TYPE {column_type}")
+        pairs.append((heap / 2**20 / rates["rewrite"], time.perf_counter() - start))
+    assert 1 / 3 < statistics.median(p / t for p, t in pairs) < 3, pairs
 
 
 @pytest.mark.parametrize("rule", ["no-index-for-predicate", "no-index-for-order"])
