@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,9 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
         done = subprocess.run(
             [python, "-m", "pytest", *args],
             cwd=project,
+            # Started in the background (`make bench &`, nohup), this process ignores SIGINT, and
+            # so would the suite: its Ctrl-C tests would wait for their timeouts and fail.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             capture_output=True,
             text=True,
