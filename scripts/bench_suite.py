@@ -9,8 +9,8 @@ time). With --against, the suite of another checkout (e.g. `git worktree add /tm
 then `python3 -m venv /tmp/old/.venv && /tmp/old/.venv/bin/pip install -e '/tmp/old[test,docs]'`)
 runs interleaved with this one — old, new, old, new … — so that both see the same load, and the
 ratio of the medians is printed. Each checkout runs with the Python of its own .venv: a link to
-this one's would make the other's tests start `playbook` from this checkout. The load average is printed with each run:
-on a busy machine the numbers mean little.
+this one's would make the other's tests start `playbook` from this checkout. The load average is
+printed with each run: on a busy machine the numbers mean little.
 """
 
 from __future__ import annotations
@@ -66,9 +66,6 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
         done = subprocess.run(
             [python, "-m", "pytest", *args],
             cwd=project,
-            # Started in the background (`make bench &`, nohup), this process ignores SIGINT, and
-            # so would the suite: its Ctrl-C tests would wait for their timeouts and fail.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             capture_output=True,
             text=True,
@@ -81,8 +78,8 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
                 file = case.get("file") or case.get("classname", "").replace(".", "/")
                 phases[phase(file)] += float(case.get("time", 0))
                 for problem in [*case.iter("failure"), *case.iter("error")]:
-                    first = (problem.get("message") or "").strip().splitlines()[:1]
-                    failed.append(f"    {case.get('classname')}::{case.get('name')}: {first}")
+                    message = (problem.get("message") or "").strip().partition("\n")[0]
+                    failed.append(f"    {case.get('classname')}::{case.get('name')}: {message}")
     tail = done.stdout.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
     # A failed test is named with its message: a timing that came with a failure means less.
     return wall, phases, "\n".join([tail[0], *failed])
@@ -99,6 +96,9 @@ def main() -> int:
     parser.add_argument("--against", type=Path, help="another checkout, run interleaved")
     parser.add_argument("--against-workers", default="0", help="its workers (0: one process)")
     args = parser.parse_args()
+    # Started in the background (`make bench &`, nohup), this process ignores SIGINT, and so would
+    # the suites it starts: their Ctrl-C tests would wait for their timeouts and fail.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.runs < 1:
         print("bench_suite: --runs must be at least 1", file=sys.stderr)
         return 2
