@@ -127,16 +127,12 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
             behind = _until(lambda: r.execute(lag_standby).fetchone(), lambda row: row[3] > 0)
             assert behind[1] != behind[2]  # received, not replayed
             lagging = _until(lambda: p.execute(lag_primary).fetchone(), lambda row: row[3] > 0)
-            # replay_lag is not the backlog's age: it does not grow while replay stands still
+            assert lagging[3] > 0
             delay = _until(
                 lambda: r.execute(lag_standby).fetchone()[4],
                 lambda d: d.total_seconds() >= 0.2,
             )
-            replay_lag = p.execute(lag_primary).fetchone()[4]
-            assert lagging[3] > 0
-            # NULL once the standby has been idle; else the lag of the last replayed commit
-            assert replay_lag is None or replay_lag < delay
-            assert delay.total_seconds() >= 0.2  # while the backlog's age grows on the standby
+            assert delay.total_seconds() >= 0.2  # the backlog's age grows on the standby
         finally:
             r.execute("SELECT pg_wal_replay_resume()")
     # in a database without a standby: no row on the primary, NULLs from the standby functions
@@ -180,6 +176,55 @@ def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_ur
     assert len(arrivals) >= 100, len(arrivals)
     for _, received, replayed, backlog, _ in rows:
         assert backlog == _lsn(received) - _lsn(replayed) >= 0
+
+
+def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url):
+    """The primary computes replay_lag when the standby reports its positions: when WAL arrives,
+    then every wal_receiver_status_interval (10 s by default; 1 s here, to keep the test short).
+    While replay stands still it grows in steps, one per report, and trails the standby's own
+    measure by up to that interval; once the standby has caught up and nothing more comes, it is
+    NULL."""
+    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
+    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
+    interval = 1.0
+    with (
+        psycopg.connect(primary_url, autocommit=True) as p,
+        psycopg.connect(replica_url, autocommit=True) as r,
+    ):
+        default = "SELECT boot_val FROM pg_settings WHERE name = 'wal_receiver_status_interval'"
+        assert scalar(r, default) == "10"  # seconds
+        p.execute("CREATE TABLE stalled (n int)")
+        wait_replayed(p, r)
+        seen: list[tuple[float, Any, Any]] = []  # (when, replay_lag on the primary, delay)
+        with _settings(r, wal_receiver_status_interval=f"{interval:.0f}s"):
+            r.execute("SELECT pg_wal_replay_pause()")
+            try:
+                p.execute("INSERT INTO stalled SELECT generate_series(1, 1000)")
+                started = time.monotonic()
+                while time.monotonic() - started < 15:
+                    lag = p.execute(lag_primary).fetchone()[4]
+                    delay = r.execute(lag_standby).fetchone()[4]
+                    seen.append((time.monotonic() - started, lag, delay))
+                    if lag is not None and lag.total_seconds() >= 2 * interval:
+                        break
+                    time.sleep(0.05)
+            finally:
+                r.execute("SELECT pg_wal_replay_resume()")
+            wait_replayed(p, r)
+            idle = _until(lambda: p.execute(lag_primary).fetchone(), lambda row: row[4] is None)
+        p.execute("DROP TABLE stalled")
+    elapsed, last, _ = seen[-1]
+    assert last is not None and last.total_seconds() >= 2 * interval, seen[-3:]  # it grew
+    # never ahead of the standby's own measure, and behind it by most of an interval before a
+    # report: a threshold on replay_lag fires up to wal_receiver_status_interval late
+    known = [
+        (lag.total_seconds(), delay.total_seconds()) for _, lag, delay in seen if lag and delay
+    ]
+    assert all(lag <= delay for lag, delay in known), known
+    assert max(delay - lag for lag, delay in known) >= interval / 2, known
+    steps = {lag for _, lag, _ in seen}
+    assert len(steps) <= elapsed / interval + 3, (elapsed, sorted(map(str, steps)))
+    assert idle[3] == 0  # caught up, and replay_lag NULL
 
 
 def _until(fetch, ok, timeout: float = 10) -> Any:
