@@ -96,18 +96,19 @@ def wait_for(
     timeout: float,
     retry_on: tuple[type[BaseException], ...] = (),
     interval: float = 0.05,
+    accept: Callable[[Any], Any] = bool,
 ) -> Any:
-    """Poll `condition` until it returns something truthy and return that; an exception of a type
-    in `retry_on` (a server that is restarting) counts as not yet. AssertionError after `timeout`
-    seconds, naming `what` was awaited."""
+    """Poll `condition` until `accept` approves what it returns (by default: anything truthy) and
+    return that; an exception of a type in `retry_on` (a server that is restarting) counts as not
+    yet. AssertionError after `timeout` seconds, naming what was awaited and the last value."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             found = condition()
-        except retry_on:
-            found = None
-        if found:
-            return found
+            if accept(found):
+                return found
+        except retry_on as e:
+            found = e
         if time.monotonic() >= deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
+            raise AssertionError(f"not within {timeout:g} s: {what} (last: {found!r})")
         time.sleep(interval)

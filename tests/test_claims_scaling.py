@@ -30,7 +30,14 @@ from playbooks import engines, paths
 from playbooks.engines import pgbouncer
 from playbooks.engines.replica import wait_replayed
 from playbooks.lint.observe import blocked, connect_like
-from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
+from playbooks.replay import (
+    replay,
+    replay_until_error,
+    run_python,
+    scalar,
+    statements,
+    wait_for,
+)
 from playbooks.sql import node_types, plan_nodes
 from playbooks.testing.replicas import postgres_pair
 
@@ -116,7 +123,12 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
     ):
         p.execute("CREATE TABLE t (n int)")
         wait_replayed(p, r)
-        caught_up = _until(lambda: p.execute(lag_primary).fetchone(), lambda row: row[3] == 0)
+        caught_up = wait_for(
+            lambda: p.execute(lag_primary).fetchone(),
+            "no backlog",
+            10,
+            accept=lambda row: row[3] == 0,
+        )
         assert caught_up[:3] == ("replica1", "streaming", "async")
         standby, received, replayed, backlog, delay = r.execute(lag_standby).fetchone()
         assert standby is True and received == replayed and backlog == 0
@@ -124,15 +136,25 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
         r.execute("SELECT pg_wal_replay_pause()")
         try:
             p.execute("INSERT INTO t SELECT generate_series(1, 1000)")
-            behind = _until(lambda: r.execute(lag_standby).fetchone(), lambda row: row[3] > 0)
-            assert behind[1] != behind[2]  # received, not replayed
-            lagging = _until(lambda: p.execute(lag_primary).fetchone(), lambda row: row[3] > 0)
-            assert lagging[3] > 0
-            delay = _until(
-                lambda: r.execute(lag_standby).fetchone()[4],
-                lambda d: d.total_seconds() >= 0.2,
+            behind = wait_for(
+                lambda: r.execute(lag_standby).fetchone(),
+                "a backlog on the standby",
+                10,
+                accept=lambda row: row[3] > 0,
             )
-            assert delay.total_seconds() >= 0.2  # the backlog's age grows on the standby
+            assert behind[1] != behind[2]  # received, not replayed
+            wait_for(
+                lambda: p.execute(lag_primary).fetchone(),
+                "a backlog on the primary",
+                10,
+                accept=lambda row: row[3] > 0,
+            )
+            wait_for(
+                lambda: r.execute(lag_standby).fetchone()[4],
+                "0.2 s without replay",
+                10,
+                accept=lambda d: d.total_seconds() >= 0.2,
+            )
         finally:
             r.execute("SELECT pg_wal_replay_resume()")
     # in a database without a standby: no row on the primary, NULLs from the standby functions
@@ -211,7 +233,12 @@ def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url
             finally:
                 r.execute("SELECT pg_wal_replay_resume()")
             wait_replayed(p, r)
-            idle = _until(lambda: p.execute(lag_primary).fetchone(), lambda row: row[4] is None)
+            idle = wait_for(
+                lambda: p.execute(lag_primary).fetchone(),
+                "replay_lag NULL",
+                10,
+                accept=lambda row: row[4] is None,
+            )
         p.execute("DROP TABLE stalled")
     elapsed, last, _ = seen[-1]
     assert last is not None and last.total_seconds() >= 2 * interval, seen[-3:]  # it grew
@@ -227,14 +254,8 @@ def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url
     assert idle[3] == 0  # caught up, and replay_lag NULL
 
 
-def _until(fetch, ok, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if ok(value) or time.monotonic() > deadline:
-            assert ok(value), value
-            return value
-        time.sleep(0.01)
+def _slot_is(p: psycopg.Connection, state: tuple) -> None:
+    wait_for(lambda: p.execute(SLOT).fetchone(), f"the slot at {state}", 10, accept=state.__eq__)
 
 
 # --- a pair of this module's own: a standby cut off, slots, conflicts -------------------------
@@ -256,7 +277,7 @@ def own_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Se
         p.execute("SELECT pg_create_physical_replication_slot('replica1', true)")
         s.execute("ALTER SYSTEM SET primary_slot_name = 'replica1'")
         s.execute("SELECT pg_reload_conf()")
-        _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (True, "streaming"))
+        _slot_is(p, (True, "streaming"))
     return primary, standby
 
 
@@ -312,7 +333,7 @@ def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair
         s.execute("ALTER SYSTEM SET primary_conninfo = ''")  # reloadable since PostgreSQL 13
         s.execute("SELECT pg_reload_conf()")
         try:
-            _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (False, None))
+            _slot_is(p, (False, None))
             p.execute("CREATE TABLE written_meanwhile AS SELECT generate_series(1, 1000) AS n")
             # the lag queries: no row on the primary, nothing missing on the standby
             assert p.execute(lag_primary).fetchall() == []
@@ -328,7 +349,7 @@ def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair
         finally:
             s.execute(sql.SQL("ALTER SYSTEM SET primary_conninfo = {}").format(conninfo))
             s.execute("SELECT pg_reload_conf()")
-            _until(lambda: p.execute(SLOT).fetchone(), lambda row: row == (True, "streaming"))
+            _slot_is(p, (True, "streaming"))
             p.execute("DROP TABLE written_meanwhile")
         wait_replayed(p, s)
         assert p.execute(expected).fetchall() == [] and p.execute(slots).fetchall() == []
@@ -352,7 +373,7 @@ def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair
             [(written, inserted)] = done.selected()[-1]
             if written < inserted:
                 try:
-                    _until(lambda w=written: scalar(s, replayed_up_to, [w]), bool, timeout=2)
+                    wait_for(lambda w=written: scalar(s, replayed_up_to, [w]), "replayed", 2)
                 except AssertionError:
                     continue  # the WAL writer wrote part of it: not a record boundary
                 break
@@ -362,7 +383,7 @@ def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair
         assert scalar(s, "SELECT count(*) FROM carts WHERE user_id = 42") == 0
         assert scalar(s, replayed_up_to, [inserted]) is False
         p.execute("INSERT INTO carts VALUES (7, 1)")  # a synchronous commit writes all before it
-        _until(lambda: scalar(s, replayed_up_to, [inserted]), bool)
+        wait_for(lambda: scalar(s, replayed_up_to, [inserted]), "the insert replayed", 10)
         # the insert LSN was the one to wait for
         assert scalar(s, "SELECT count(*) FROM carts WHERE user_id = 42") == 1
         p.execute("DROP TABLE carts")
@@ -382,13 +403,14 @@ def _write_segments(p: psycopg.Connection, n: int) -> None:
     for _ in range(n):
         p.execute("INSERT INTO wal_filler VALUES (1)")
         p.execute("SELECT pg_switch_wal()")
-    _until(
+    wait_for(
         lambda: scalar(
             p,
             "SELECT restart_lsn >= pg_current_wal_lsn() FROM pg_replication_slots "
             "WHERE slot_name = 'replica1'",
         ),
-        bool,
+        "the slot caught up",
+        10,
     )
     _checkpoint(p)
 
@@ -416,11 +438,20 @@ def test_a_slot_keeps_wal_for_its_absent_standby_until_max_slot_wal_keep_size(ow
             assert (slot, active, status) == ("replica2", False, "reserved")
             assert retained >= 4 * segment and _has_segment(p, kept)  # kept past a checkpoint
             with _settings(p, max_slot_wal_keep_size="32MB"):
-                rows = _until(lambda: p.execute(slots).fetchall(), lambda r: r[0][2] != "reserved")
+                rows = wait_for(
+                    lambda: p.execute(slots).fetchall(),
+                    "the slot no longer reserved",
+                    10,
+                    accept=lambda r: r[0][2] != "reserved",
+                )
                 assert rows[0][:3] == ("replica2", False, "unreserved")
                 # at the next checkpoint (another, should the checkpointer not have reloaded yet)
-                lost = _until(lambda: _checkpoint(p) or p.execute(slots).fetchall(),
-                              lambda r: r[0][2] == "lost")  # fmt: skip
+                lost = wait_for(
+                    lambda: _checkpoint(p) or p.execute(slots).fetchall(),
+                    "the slot lost",
+                    10,
+                    accept=lambda r: r[0][2] == "lost",
+                )
                 assert lost == [("replica2", False, "lost", None)]
                 assert not _has_segment(p, kept)  # the WAL the standby needed is gone
         finally:
@@ -510,10 +541,20 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
         try:
             # -1: replay waits at the VACUUM for as long as the report runs
             with _settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
-                _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
+                wait_for(
+                    lambda: _feedback(p),
+                    "no xmin fed back",
+                    10,
+                    accept=lambda xmins: xmins == (None, None),
+                )
                 with _read_then_vacuumed(p, s, standby) as report:
                     end = scalar(p, "SELECT pg_current_wal_lsn()")
-                    _until(lambda: _startup_wait(s), lambda e: e == "RecoveryConflictSnapshot")
+                    wait_for(
+                        lambda: _startup_wait(s),
+                        "replay waiting on the conflict",
+                        10,
+                        accept=lambda event: event == "RecoveryConflictSnapshot",
+                    )
                     time.sleep(1)
                     assert scalar(s, "SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", [end])
                     assert report.execute(second).fetchone() == (10000,)  # its rows are kept
@@ -544,11 +585,15 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 with _connect(standby) as report:
                     pid = report.info.backend_pid
                     running = Background(report, "SELECT count(*), pg_sleep(60) FROM readings")
-                    _until(
-                        lambda: scalar(
-                            s, "SELECT wait_event FROM pg_stat_activity WHERE pid = %s", [pid]
-                        ),  # fmt: skip
-                        lambda event: event == "PgSleep",
+                    wait_for(
+                        lambda: (
+                            scalar(
+                                s, "SELECT wait_event FROM pg_stat_activity WHERE pid = %s", [pid]
+                            )
+                            == "PgSleep"
+                        ),
+                        "the report in pg_sleep",
+                        10,
                     )
                     _delete_and_vacuum(p, delete, vacuum)
                     cancelled = running.join()
@@ -557,7 +602,12 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                         "canceling statement due to conflict with recovery"
                     )
                     assert scalar(report, "SELECT count(*) FROM readings") == 5000
-                _until(lambda: _conflicts(s, "confl_snapshot"), lambda n: n >= before + 2)
+                wait_for(
+                    lambda: _conflicts(s, "confl_snapshot"),
+                    "two more snapshot conflicts",
+                    10,
+                    accept=lambda n: n >= before + 2,
+                )
         finally:
             p.execute("DROP TABLE IF EXISTS readings")
 
@@ -584,7 +634,12 @@ def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_
         text = " ".join(PAGE.read_text().split())
         assert f"{loaded} pages" in text and f"{vacuumed} pages" in text
         with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
-            _until(lambda: _feedback(p), lambda xmins: xmins[1] is not None)
+            wait_for(
+                lambda: _feedback(p),
+                "an xmin on the slot",
+                10,
+                accept=lambda xmins: xmins[1] is not None,
+            )
             try:
                 p.execute(create)
                 assert _pages(p) == loaded
@@ -632,7 +687,12 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
     with _connect(primary) as p, _connect(standby) as s:
         with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
             # through a slot, the standby's oldest xmin is kept on the slot, not the walsender
-            _until(lambda: _feedback(p), lambda xmins: xmins[0] is None and xmins[1] is not None)
+            wait_for(
+                lambda: _feedback(p),
+                "the xmin on the slot only",
+                10,
+                accept=lambda xmins: xmins[0] is None and xmins[1] is not None,
+            )
             try:
                 p.execute(create)
                 p.execute(keep_tail)  # else, from PostgreSQL 17, VACUUM's cut ends the report
@@ -660,10 +720,17 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
                 assert ended.value.diag.message_detail == (
                     "User was holding a relation lock for too long."
                 )
-                _until(lambda: _conflicts(s, "confl_lock"), lambda n: n == before + 1)
+                wait_for(
+                    lambda: _conflicts(s, "confl_lock"),
+                    "one more lock conflict",
+                    10,
+                    accept=lambda n: n == before + 1,
+                )
             finally:
                 p.execute("DROP TABLE IF EXISTS readings")
-        _until(lambda: _feedback(p), lambda xmins: xmins == (None, None))
+        wait_for(
+            lambda: _feedback(p), "no xmin fed back", 10, accept=lambda xmins: xmins == (None, None)
+        )
 
 
 # --- partitioning ------------------------------------------------------------------------------
@@ -773,13 +840,15 @@ def _partitions(conn: psycopg.Connection) -> dict[str, bool]:
 
 def _waits_for(observer: psycopg.Connection, pid: int, ok) -> list[tuple]:
     """The locks `pid` waits for (type, relation, mode), once `ok` accepts them."""
-    return _until(
+    return wait_for(
         lambda: observer.execute(
             "SELECT locktype, relation::regclass::text, mode FROM pg_locks "
             "WHERE pid = %s AND NOT granted",
             [pid],
         ).fetchall(),
-        ok,
+        f"backend {pid} waiting for the locks awaited",
+        10,
+        accept=ok,
     )
 
 
@@ -1223,6 +1292,14 @@ def test_sqlalchemy_pool_keeps_pool_size_connections_open(pg_url, conn):
         for c in held:
             c.close()
         assert engine.pool.checkedin() == 2
-        assert _until(lambda: scalar(conn, backends, [database]), lambda n: n == 2) == 2
+        assert (
+            wait_for(
+                lambda: scalar(conn, backends, [database]),
+                "two backends",
+                10,
+                accept=lambda n: n == 2,
+            )
+            == 2
+        )
     finally:
         engine.dispose()
