@@ -34,6 +34,8 @@ COMPARED_DETAILS = (
     "Presorted Key",
     "Group Key",
     "Heap Fetches",
+    "Heap Blocks",
+    "Index Searches",
     "Rows Removed by Filter",
     "Rows Removed by Index Recheck",
     "Subplans Removed",

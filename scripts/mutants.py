@@ -82,6 +82,14 @@ MUTATIONS = [
         "the router's bucket is the same in every process",
     ),
     M(
+        "router-ignores-bucket-map",
+        "snippets/python/scaling/shard_router.py",
+        "return self.bucket_map[self.bucket(customer_id)]",
+        "return self.bucket(customer_id) % len(self.shards)",
+        f"{SCALE} -k places_each_customer_on_one_shard",
+        "adding a shard moves only the keys of the buckets reassigned to it",
+    ),
+    M(
         "pgbouncer-session-mode",
         "snippets/pgbouncer/pgbouncer.ini",
         "pool_mode = transaction",
@@ -121,6 +129,14 @@ MUTATIONS = [
         "   Heap Fetches: 0",
         "@examples:docs/phases/indexing.md",
         "heap fetches after an UPDATE, as the page shows them",
+    ),
+    M(
+        "output-wrong-heap-blocks",
+        "docs/phases/indexing.md",
+        "         Heap Blocks: lossy=318",
+        "         Heap Blocks: lossy=128",
+        "@examples:docs/phases/indexing.md",
+        "a BRIN scan of outliers reads every page of the table, as the page shows",
     ),
     M(
         "output-wrong-frequency",

@@ -147,16 +147,21 @@ def test_without_dsn_database_url_is_used_and_without_both_it_says_so(database) 
     assert result.stdout.startswith("checked PostgreSQL 1")
 
 
-def test_the_first_line_names_server_port_database_and_version(database) -> None:
+def test_the_first_line_names_server_port_database_and_version(database, postgres_server) -> None:
+    """…and no format prints the password of the connection string it was given."""
     url, conn = database
     host, port, db = conn.info.host, conn.info.port, conn.info.dbname
     version = conn.info.parameter_status("server_version")
-    text = check_cli("--dsn", url).stdout.splitlines()[0]
+    runs = {f: check_cli("--dsn", url, "--format", f) for f in ("text", "markdown", "json")}
+    assert postgres_server.password and postgres_server.password in url
+    for run in runs.values():
+        assert postgres_server.password not in run.stdout + run.stderr
+    text = runs["text"].stdout.splitlines()[0]
     assert text.startswith(f"checked PostgreSQL {version} at {host}:{port}, database {db}")
-    markdown = check_cli("--dsn", url, "--format", "markdown").stdout.splitlines()[0]
+    markdown = runs["markdown"].stdout.splitlines()[0]
     assert markdown.startswith("# playbook check: checked PostgreSQL ")
     assert md_text(db) in markdown
-    document = json.loads(check_cli("--dsn", url, "--format", "json").stdout)
+    document = json.loads(runs["json"].stdout)
     assert document["server"] == {
         "host": host,
         "port": int(port),

@@ -1,9 +1,10 @@
 -- example: data=sample
 -- The event log as a client whose clock fell back to 2000-01-01 would have written it:
 -- one event in 500, spread over the whole table.
-CREATE TABLE events_clock AS
+CREATE TABLE events_clock (id bigint, user_id bigint, event_type text, created_at timestamptz);
+INSERT INTO events_clock
 SELECT id, user_id, event_type,
-       CASE WHEN id % 500 = 0 THEN timestamptz '2000-01-01' ELSE created_at END AS created_at
+       CASE WHEN id % 500 = 0 THEN timestamptz '2000-01-01' ELSE created_at END
 FROM events ORDER BY id;
 CREATE INDEX events_clock_minmax ON events_clock USING brin (created_at);
 ANALYZE events_clock;
