@@ -145,13 +145,17 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def admonition(
-    found: PageEvidence | None, verification: str | None, run_results: dict | None = None
+    found: PageEvidence | None,
+    verification: str | None,
+    run_results: dict | None = None,
+    claims: str = "",
 ) -> str:
     how = f" [How this is verified]({verification})" if verification else ""
+    claims = f" {claims}" if claims else ""
     if found is None or not found.engines:
         return (
             '!!! note "No executed examples yet"\n\n'
-            f"    No code block on this page is run by the test suite yet.{how}\n"
+            f"    No code block on this page is run by the test suite yet.{claims}{how}\n"
         )
     blocks = _plural(found.executed, "code block")
     if len(found.engines) > 1:
@@ -171,7 +175,38 @@ def admonition(
     proved = last_run(found.ids, run_results if run_results is not None else {})
     if proved.versions:
         title = proved.title()
-    return f'!!! proven "Examples run on {title}"\n\n    {text} {proved.sentence()}{how}\n'
+    return f'!!! proven "Examples run on {title}"\n\n    {text} {proved.sentence()}{claims}{how}\n'
+
+
+def claims_sentence(src_uri: str, run_results: dict, root: Path = paths.DOCS.parent) -> str:
+    """What the last runs of the page's claim tests (tests/test_claims_<page>.py) proved: a
+    skipped claim test is a claim not verified, never one that passed. Tests the module no
+    longer defines are left out."""
+    module = f"tests/test_claims_{Path(src_uri).stem.replace('-', '_')}.py"
+    try:
+        source = (root / module).read_text()
+    except OSError:
+        return ""
+    states: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for nodeid, by_version in run_results.get("claims", {}).items():
+        file, _, name = nodeid.partition("::")
+        if file != module or f"def {name.split('[')[0]}(" not in source:
+            continue
+        outcomes = list(by_version.values())
+        found = {o.get("state") for o in outcomes}
+        state = next((s for s in ("failed", "passed") if s in found), "skipped")
+        states[state] += 1
+        if state == "skipped":
+            reasons[outcomes[0].get("reason", "")] += 1
+    total = sum(states.values())
+    if not total:
+        return ""
+    parts = [f"{states['passed']} of {total} passed"]
+    if states["failed"]:
+        parts.append(f"{states['failed']} failed")
+    parts += [f"{n} not verified ({_short(reason)})" for reason, n in reasons.most_common()]
+    return f"The chapter's claim tests, in their last run: {', '.join(parts)}."
 
 
 # Engine names as the results give them (the engine of the server that ran the example).
@@ -212,11 +247,18 @@ class LastRun:
         parts = [f"{self.passed} of {self.total} passed"]
         if self.failed:
             parts.append(f"{self.failed} failed")
-        parts += [f"{n} skipped ({reason})" for reason, n in self.skipped.items()]
+        parts += [f"{n} skipped ({_short(reason)})" for reason, n in self.skipped.items()]
         if self.missing:
             parts.append(f"{self.missing} not run since")
         commit = f"commit `{self.commit}`, " if self.commit else ""
         return f"In the last run ({commit}{self.at[:10]}): {', '.join(parts)}."
+
+
+def _short(reason: str) -> str:
+    """A skip reason as the box gives it: `mongodb unavailable: <why>` → `no MongoDB here` (the
+    test run's summary has the why)."""
+    engine = re.match(r"(\w+) unavailable: ", reason)
+    return f"no {ENGINE_NAMES.get(engine[1], engine[1])} here" if engine else reason
 
 
 def last_run(ids: list[str], run_results: dict) -> LastRun:
@@ -448,7 +490,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = markdown.replace(VERSIONS_MARKER, versions_proven(_state.get("results", {})))
     if src.startswith(CHAPTERS):
         verification = _link(src, "verification.md", files)
-        block = admonition(_evidence_for(src), verification, _state.get("results", {}))
+        run_results = _state.get("results", {})
+        claims = claims_sentence(src, run_results)
+        block = admonition(_evidence_for(src), verification, run_results, claims)
         return insert_under_title(markdown, block)
     if MARKER in markdown:
         return markdown.replace(MARKER, chapter_cards(src))

@@ -1,10 +1,11 @@
 """What the last test runs proved, for the site to show: the results file.
 
 The test suite writes it at the end of a run (`.dbarch/results.json`, or DBARCH_RESULTS): per
-example, on which engine version it passed, failed or was skipped and why, with the commit and
-the time of the run; and the measurements claim tests record (a restore's RTO, say). Runs merge:
-a run of one chapter, or of one version of the matrix, updates what it ran and keeps the rest.
-The site build reads it; without it a page says it was not verified in this build.
+example and per claim test, on which engine version it passed, failed or was skipped and why,
+with the commit and the time of the run; and the measurements claim tests record (a restore's
+RTO, say). Runs merge: a run of one chapter, or of one version of the matrix, updates what it
+ran and keeps the rest. The site build reads it; without it a page says it was not verified in
+this build.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ def load() -> dict[str, Any]:
     try:
         data = json.loads(path().read_text())
     except (OSError, ValueError):
-        return {"examples": {}, "measurements": {}}
+        data = {}
     if not isinstance(data, dict):
-        return {"examples": {}, "measurements": {}}
-    data.setdefault("examples", {})
-    data.setdefault("measurements", {})
+        data = {}
+    for section in ("examples", "measurements", "claims"):
+        data.setdefault(section, {})
     return data
 
 
@@ -59,14 +60,20 @@ def commit() -> str:
     return head + ("+" if head and dirty else "")
 
 
-def merge(examples: dict[str, dict[str, Any]], measurements: dict[str, Any]) -> Path:
-    """Add one run's outcomes (example id → {version label → outcome}) and measurements (key →
-    value) to the results file, each stamped with this run's commit and time; atomically."""
+def merge(
+    examples: dict[str, dict[str, Any]],
+    measurements: dict[str, Any],
+    claims: dict[str, dict[str, Any]] | None = None,
+) -> Path:
+    """Add one run's outcomes (example id, or claim test id → {version label → outcome}) and
+    measurements (key → value) to the results file, each stamped with this run's commit and
+    time; atomically."""
     data = load()
     stamp = {"commit": commit(), "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    for example, by_version in examples.items():
-        for version, outcome in by_version.items():
-            data["examples"].setdefault(example, {})[version] = {**outcome, **stamp}
+    for section, outcomes in (("examples", examples), ("claims", claims or {})):
+        for test, by_version in outcomes.items():
+            for version, outcome in by_version.items():
+                data[section].setdefault(test, {})[version] = {**outcome, **stamp}
     for key, value in measurements.items():
         data["measurements"][key] = {"value": value, **stamp}
     target = path()

@@ -20,6 +20,10 @@ def outcome(state: str, engine: str, version: str, at: str = "2026-12-01T10:00:0
     return {"state": state, "engine": engine, "version": version, "commit": "abc1234", "at": at}
 
 
+PASSING_CLAIM = "test_multi_exec_has_no_rollback_after_a_runtime_error"
+MONGODB_CLAIM = "test_buckets_never_exceed_their_size_on_mongodb"
+
+
 def test_a_run_writes_what_each_example_did_and_merges_with_earlier_runs(tmp_path) -> None:
     target = tmp_path / "results.json"
     target.write_text(json.dumps({"examples": {"kept:1": {"postgres 17.12": {}}}}))
@@ -36,8 +40,9 @@ def test_a_run_writes_what_each_example_did_and_merges_with_earlier_runs(tmp_pat
             "-n",
             "0",
             "tests/test_examples.py",
+            "tests/test_claims_nosql.py",
             "-k",
-            f"test_runs and {Path(example).stem}",
+            f"(test_runs and {Path(example).stem}) or {PASSING_CLAIM} or {MONGODB_CLAIM}",
         ],
         cwd=ROOT,
         env=env,
@@ -52,6 +57,16 @@ def test_a_run_writes_what_each_example_did_and_merges_with_earlier_runs(tmp_pat
     ((label, done),) = written["examples"][f"{example}:1"].items()
     assert label.startswith("postgres 15.") and done["state"] == "passed"
     assert done["origin"] == "local" and done["commit"] and done["at"].startswith("20")
+    # claim tests too, skipped ones with their reason: a page counts them as not verified
+    claims = {test.partition("::")[2]: by for test, by in written["claims"].items()}
+    assert set(claims) == {PASSING_CLAIM, MONGODB_CLAIM}
+    ((label, passed),) = claims[PASSING_CLAIM].items()
+    assert label.startswith("redis 7.") and passed["state"] == "passed" and passed["commit"]
+    ((mongodb,),) = [list(claims[MONGODB_CLAIM].values())]
+    if "1 skipped" in run.stdout:  # no MongoDB here
+        assert mongodb["state"] == "skipped" and mongodb["reason"].startswith("mongodb unavail")
+    else:
+        assert mongodb["state"] == "passed"
 
 
 def test_a_pytester_run_elsewhere_writes_nothing(pytester, tmp_path, monkeypatch) -> None:
@@ -100,7 +115,7 @@ def test_a_measured_value_comes_from_the_last_run_or_is_said_missing() -> None:
 def test_a_corrupt_results_file_is_no_results(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DBARCH_RESULTS", str(tmp_path / "results.json"))
     (tmp_path / "results.json").write_text("{not json")
-    assert results.load() == {"examples": {}, "measurements": {}}
+    assert results.load() == {"examples": {}, "measurements": {}, "claims": {}}
 
 
 def test_the_verification_page_lists_every_version_an_example_passed_on() -> None:
@@ -121,3 +136,35 @@ def test_the_verification_page_lists_every_version_an_example_passed_on() -> Non
         "| PostgreSQL | 18.6 |  | 1 | 0 | 2026-12-04 |",
     ]
     assert "Not verified in this build" in mkdocs_hooks.versions_proven({})
+
+
+def test_the_box_counts_a_skipped_claim_test_as_not_verified(tmp_path) -> None:
+    module = tmp_path / "tests" / "test_claims_key_value.py"
+    module.parent.mkdir()
+    module.write_text(
+        "def test_a():\n    ...\n\ndef test_b(n):\n    ...\n\ndef test_c():\n    ...\n"
+    )
+    skipped = {**outcome("skipped", "", ""), "reason": "mongodb unavailable: no image here"}
+    run = {
+        "claims": {
+            "tests/test_claims_key_value.py::test_a": {
+                "redis 7.0": outcome("passed", "redis", "7")
+            },
+            "tests/test_claims_key_value.py::test_b[1]": {"python": skipped},
+            "tests/test_claims_key_value.py::test_c": {
+                "postgres 15.20": outcome("passed", "postgres", "15.20"),
+                "postgres 17.12": outcome("failed", "postgres", "17.12"),
+            },
+            "tests/test_claims_key_value.py::test_gone": {"python": outcome("passed", "", "")},
+            "tests/test_claims_other.py::test_a": {"python": outcome("failed", "", "")},
+        }
+    }
+    sentence = mkdocs_hooks.claims_sentence("phases/key-value.md", run, root=tmp_path)
+    assert sentence == (
+        "The chapter's claim tests, in their last run: 1 of 3 passed, 1 failed, "
+        "1 not verified (no MongoDB here)."
+    )
+    assert mkdocs_hooks.claims_sentence("phases/graph.md", run, root=tmp_path) == ""
+    found = PageEvidence(executed=1, ids=["a:1"])
+    found.engines.update({"redis": 1})
+    assert sentence in mkdocs_hooks.admonition(found, None, run, sentence)

@@ -44,7 +44,8 @@ class Summary:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.outcomes: dict[str, tuple[str, str, str]] = {}  # nodeid → (kind, state, reason)
-        self.claims_skipped: dict[str, str] = {}  # claim test nodeid → why it did not run
+        self.claims: dict[str, tuple[str, str]] = {}  # claim test nodeid → (state, reason)
+        self.claims_served: dict[str, list] = {}  # claim test nodeid → the servers it used
         self.remote: dict[str, tuple[str, str]] = {}  # engine → (version, origin), from workers
         self.examples: dict[str, str] = {}  # nodeid → example id
         self.served: dict[str, list] = {}  # nodeid → [(engine, version, origin)] it ran on
@@ -71,8 +72,8 @@ class Summary:
             self.served[report.nodeid] = properties.get(USED, [])
         kind = properties.get(_KIND)
         if kind is None:
-            if report.skipped and report.nodeid.startswith("tests/test_claims_"):
-                self.claims_skipped[report.nodeid] = _reason(report)
+            if report.nodeid.startswith("tests/test_claims_"):
+                self._claim(report, properties)
             return
         if report.skipped:
             self.outcomes[report.nodeid] = (kind, "skipped", _reason(report))
@@ -80,6 +81,20 @@ class Summary:
             self.outcomes[report.nodeid] = (kind, "failed", "")
         elif report.when == "call":
             self.outcomes.setdefault(report.nodeid, (kind, "passed", ""))
+
+    def _claim(self, report: pytest.TestReport, properties: dict[str, Any]) -> None:
+        if report.skipped:
+            self.claims[report.nodeid] = ("skipped", _reason(report))
+        elif report.failed:
+            self.claims[report.nodeid] = ("failed", "")
+        elif report.when == "call":
+            self.claims.setdefault(report.nodeid, ("passed", ""))
+        if report.when == "teardown":
+            self.claims_served[report.nodeid] = properties.get(USED, [])
+
+    def claims_skipped(self) -> dict[str, str]:
+        """Claim tests this run could not check, and why: not claims that pass."""
+        return {n: reason for n, (state, reason) in self.claims.items() if state == "skipped"}
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         workeroutput = getattr(self.config, "workeroutput", None)
@@ -104,19 +119,16 @@ class Summary:
         by_example: dict[str, dict[str, Any]] = {}
         for nodeid, (_, state, reason) in self.outcomes.items():
             example = self.examples.get(nodeid)
-            if example is None:
-                continue
-            served = self.served.get(nodeid) or [("", "", "")]
-            for engine, version, origin in served:
-                label = f"{engine} {version}".strip() or "python"
-                outcome = {"state": state, "engine": engine, "version": version, "origin": origin}
-                by_example.setdefault(example, {})[label] = outcome | (
-                    {"reason": reason} if reason else {}
-                )
+            if example is not None:
+                by_example[example] = _by_version(state, reason, self.served.get(nodeid))
+        by_claim = {
+            nodeid: _by_version(state, reason, self.claims_served.get(nodeid))
+            for nodeid, (state, reason) in self.claims.items()
+        }
         measured = {**self.measured, **self.config.stash.get(MEASUREMENTS, {})}
-        if not by_example and not measured:
+        if not by_example and not measured and not by_claim:
             return None
-        return results.merge(by_example, measured)
+        return results.merge(by_example, measured, by_claim)
 
     def servers(self) -> dict[str, tuple[str, str]]:
         """Every engine started in this run, by this process or by any xdist worker."""
@@ -128,7 +140,8 @@ class Summary:
         written = self.write_results()
         if written is not None:
             tr.write_line(f"results for the site: {written}")
-        if not self.outcomes and not self.claims_skipped:
+        skipped_claims = self.claims_skipped()
+        if not self.outcomes and not skipped_claims:
             return
         tr.section("dbarch examples")
         for kind in dict.fromkeys(KIND_LABELS.values()):
@@ -142,10 +155,10 @@ class Summary:
         reasons = Counter(r for _, s, r in self.outcomes.values() if s == "skipped")
         for reason, n in reasons.most_common():
             tr.write_line(f"  skipped {n}: {reason}")
-        if self.claims_skipped:
+        if skipped_claims:
             # Not claims that pass: claims this run could not check.
-            tr.write_line(f"claim tests not verified here: {len(self.claims_skipped)} skipped")
-            for reason, n in Counter(self.claims_skipped.values()).most_common():
+            tr.write_line(f"claim tests not verified here: {len(skipped_claims)} skipped")
+            for reason, n in Counter(skipped_claims.values()).most_common():
                 tr.write_line(f"  not verified {n}: {reason}")
         servers = self.servers()
         for engine, (version, origin) in sorted(servers.items()):
@@ -153,6 +166,16 @@ class Summary:
         unused = self.config.stash[REQUIRED] - set(servers)
         if unused:
             tr.write_line(f"required but not started in this run: {', '.join(sorted(unused))}")
+
+
+def _by_version(state: str, reason: str, served: list | None) -> dict[str, dict[str, str]]:
+    """One test's outcome under each server it ran on ("engine version" → outcome)."""
+    by_version = {}
+    for engine, version, origin in served or [("", "", "")]:
+        label = f"{engine} {version}".strip() or "python"
+        outcome = {"state": state, "engine": engine, "version": version, "origin": origin}
+        by_version[label] = outcome | ({"reason": reason} if reason else {})
+    return by_version
 
 
 def pytest_configure(config: pytest.Config) -> None:
