@@ -1201,29 +1201,48 @@ def test_prepared_statements_break_in_transaction_mode_unless_switched_off(pgbou
     assert out[2] == "another client sees statement_timeout = 5s"  # session state leaks
 
 
-def test_sqlalchemy_through_pgbouncer_with_prepare_threshold_none(pgbouncer_url):
-    from sqlalchemy import create_engine, make_url, text
+def test_sqlalchemy_through_pgbouncer_needs_prepare_threshold_none(pgbouncer_url):
+    from sqlalchemy import create_engine, make_url
 
     url = make_url(pgbouncer_url).set(drivername="postgresql+psycopg")
-    engine = create_engine(url, connect_args={"prepare_threshold": None})
-    backends = set()
-    try:
-        with psycopg.connect(pgbouncer_url, autocommit=True) as other:
-            with engine.connect() as c:
-                for i in range(8):
-                    c.execute(text("SELECT count(*) FROM orders WHERE customer_id = :c"), {"c": i})
-                    backends.add(c.execute(text("SELECT pg_backend_pid()")).scalar_one())
-                    c.commit()
-                    other.execute("BEGIN")  # take the idle server connection away each time
-                    other.execute("SELECT 1")
-                    backends.add(c.execute(text("SELECT pg_backend_pid()")).scalar_one())
-                    c.commit()
-                    other.execute("COMMIT")
-    finally:
-        engine.dispose()
+    fixed = _switching_server_connections(
+        create_engine(url, connect_args={"prepare_threshold": None}), pgbouncer_url
+    )
     # Transaction pooling really happened: one client session, several server connections
     # (in session mode it would keep one, and prepared statements would never break).
-    assert len(backends) > 1
+    assert len({pid for pid in fixed if isinstance(pid, int)}) > 1
+    assert all(isinstance(pid, int) for pid in fixed), fixed
+    # psycopg's default (prepare_threshold=5) prepares the query at its 6th execution, on that
+    # transaction's server connection; the 7th transaction gets the other one
+    default = _switching_server_connections(create_engine(url), pgbouncer_url)
+    assert all(isinstance(pid, int) for pid in default[:6]), default
+    assert default[6:] == ['InvalidSqlStatementName: prepared statement "_pg3_0" does not exist']
+
+
+def _switching_server_connections(engine: Any, pgbouncer_url: str) -> list[int | str]:
+    """One SQLAlchemy connection through PgBouncer running `SELECT pg_backend_pid()` in 16
+    transactions, while another client takes the idle server connection away every other time:
+    the pid each returned, and the error that ended them, if one did."""
+    from sqlalchemy import exc, text
+
+    seen: list[int | str] = []
+    try:
+        with psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=None) as other:
+            with engine.connect() as c:
+                for _ in range(8):
+                    for takes_it_away in (False, True):
+                        if takes_it_away:
+                            other.execute("BEGIN")  # the idle server connection is other's now
+                            other.execute("SELECT 1")
+                        seen.append(c.execute(text("SELECT pg_backend_pid()")).scalar_one())
+                        c.commit()
+                        if takes_it_away:
+                            other.execute("COMMIT")
+    except exc.DBAPIError as e:
+        seen.append(f"{type(e.orig).__name__}: {e.orig}")
+    finally:
+        engine.dispose()
+    return seen
 
 
 def _pgbouncer_with(tmp_path: Path, backend, edit) -> str:
