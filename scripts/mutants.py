@@ -50,9 +50,7 @@ IDX = "tests/test_claims_indexing.py"
 SCALE = "tests/test_claims_scaling.py"
 RUNNER = "tests/test_runner.py"
 UNITS = "tests/test_text_units.py"
-# test_the_same_fix_from_two_checks_is_one_finding fails on main as this list is written (the
-# checks' owner is on it); it is about merging findings, which no mutation below touches.
-CHECKS = "tests/test_checks.py -k 'not test_the_same_fix_from_two_checks_is_one_finding'"
+CHECKS = "tests/test_checks.py"
 LINT = "tests/test_lint_rules.py"
 
 MUTATIONS = [
