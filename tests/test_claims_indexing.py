@@ -187,6 +187,21 @@ def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
         "bt_page_stats('product_stats_pkey', b) AS s WHERE s.type = 'l'",
     )
     assert entries == scalar(conn, "SELECT count(*) FROM product_stats") + batch
+    # "From PostgreSQL 16, a column that only BRIN indexes cover": round 2 again, on a BRIN
+    conn.execute("DROP INDEX product_stats_last_viewed_at_idx")
+    conn.execute(
+        "CREATE INDEX product_stats_last_viewed_at_brin ON product_stats USING brin (last_viewed_at)"
+    )
+    conn.execute(
+        "UPDATE product_stats SET views = views + 1, last_viewed_at = now() "
+        "WHERE product_id % 10 = 3"
+    )
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    upd4, hot4 = conn.execute(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'product_stats'"
+    ).fetchone()
+    assert upd4 - upd3 == batch
+    assert hot4 - hot3 == (batch if conn.info.server_version >= 160000 else 0)
 
 
 FILLFACTOR = "postgres/indexing/hot-fillfactor.sql"

@@ -596,11 +596,20 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                         10,
                     )
                     _delete_and_vacuum(p, delete, vacuum)
+                    vacuumed = time.monotonic()
                     cancelled = running.join()
+                    waited = time.monotonic() - vacuumed
                     assert isinstance(cancelled, psycopg.errors.SerializationFailure)
+                    # replay held back for the delay (5.7 s seen), then cancelled the statement
+                    delay = float(CONFLICT_DELAY.removesuffix("s"))
+                    assert delay - 0.5 <= waited < delay + 5, waited
                     assert str(cancelled).startswith(
                         "canceling statement due to conflict with recovery"
                     )
+                    # Once replay is past the VACUUM. Before, a new statement that pins a page
+                    # replay waits to clean is cancelled at once: the delay, counted from the
+                    # WAL's arrival, is spent (seen under load: "holding shared buffer pin")
+                    wait_replayed(p, s)
                     assert scalar(report, "SELECT count(*) FROM readings") == 5000
                 wait_for(
                     lambda: _conflicts(s, "confl_snapshot"),
