@@ -256,6 +256,9 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     ] == [("streaming", "async"), ("streaming", "sync")]
     assert {r[0] for r in rows} == {m.name for m in cluster.members} - {leader.name}
     assert on(cluster, leader, "SHOW wal_log_hints")[0][0] == "on"
+    assert on(cluster, leader, "SHOW server_version_num")[0][0].startswith(
+        "15"
+    )  # "on PostgreSQL 15"
     # What a proxy's health check asks: only the leader answers 200 on /primary.
     answers = {m.name: m.api("primary")[0] for m in cluster.members}
     assert answers == {m.name: 200 if m is leader else 503 for m in cluster.members}

@@ -453,6 +453,29 @@ def test_not_in_rescans_its_subquery_per_row_when_it_does_not_fit_work_mem(new_p
     assert node(plan, "Materialize")["Actual Loops"] == 50
 
 
+def test_not_in_is_hashed_while_the_subquery_fits_twice_work_mem(new_pg_db):
+    """The planner hashes the subplan when its estimated size — rows × (width + a 24-byte
+    tuple header, each rounded up to 8 bytes) — fits in hash memory: work_mem ×
+    hash_mem_multiplier, 2 by default."""
+    conn = new_pg_db("sample")
+    assert scalar(conn, "SHOW hash_mem_multiplier") == "2"
+    sub = conn.execute("EXPLAIN (FORMAT JSON) SELECT customer_id FROM orders").fetchone()[0]
+    rows, width = sub[0]["Plan"]["Plan Rows"], sub[0]["Plan"]["Plan Width"]
+    size_kb = rows * (-(-width // 8) * 8 + 24) / 1024
+    query = (
+        "EXPLAIN (FORMAT JSON) SELECT count(*) FROM customers "
+        "WHERE id NOT IN (SELECT customer_id FROM orders)"
+    )
+
+    def hashed(work_mem_kb: float) -> bool:
+        conn.execute(f"SET work_mem = '{int(work_mem_kb)}kB'")
+        plan = conn.execute(query).fetchone()[0][0]["Plan"]
+        return "hashed SubPlan" in node(plan, "Seq Scan", "customers")["Filter"]
+
+    assert hashed(size_kb * 0.55)  # more than work_mem, less than twice it
+    assert not hashed(size_kb * 0.45)
+
+
 def _execution_ms(conn: Any, query: str, runs: int) -> float:
     times = []
     for _ in range(runs):
