@@ -1021,6 +1021,44 @@ def test_usage_query_names_the_right_columns(new_pg_db):
     assert not {"tablename", "indexname"} & columns  # the original brief's names
 
 
+def test_idx_scan_counts_the_searches_of_the_index(new_pg_db):
+    """ "idx_scan counts searches of the index": one Index Scan node of `id IN (5, 500, 5000)`
+    counts 3; `IN (5, 6, 7)` counts 3 on 15 and 1 from 17, where values on one leaf page
+    share a search."""
+    conn = new_pg_db("sample")
+    conn.execute("SET enable_seqscan = off")
+    conn.execute("SET enable_bitmapscan = off")
+    scans = "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'orders_pkey'"
+    counted = {}
+    for ids in ("5", "5, 500, 5000", "5, 6, 7"):
+        query = f"SELECT * FROM orders WHERE id IN ({ids})"
+        assert node_types(explain(conn, query)) == ["Index Scan"]
+        before = flushed_stats(conn, scans)[0]
+        conn.execute(query).fetchall()
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        counted[ids] = flushed_stats(conn, scans)[0] - before
+    adjacent = 3 if conn.info.server_version < 170000 else 1
+    assert counted == {"5": 1, "5, 500, 5000": 3, "5, 6, 7": adjacent}
+
+
+def test_a_standby_counts_its_own_index_scans(primary_url, replica_url):
+    """ "Each replica keeps its own, and an index used only by queries on a replica shows zero
+    scans on the primary"."""
+    from playbooks.engines.replica import wait_replayed
+
+    scans = "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'lookups_pkey'"
+    with (
+        psycopg.connect(primary_url, autocommit=True) as p,
+        psycopg.connect(replica_url, autocommit=True) as r,
+    ):
+        p.execute("CREATE TABLE lookups (id int PRIMARY KEY)")
+        p.execute("INSERT INTO lookups SELECT generate_series(1, 1000)")
+        wait_replayed(p, r)
+        r.execute("SET enable_seqscan = off")
+        assert r.execute("SELECT id FROM lookups WHERE id = 7").fetchall() == [(7,)]
+        assert (flushed_stats(r, scans)[0], flushed_stats(p, scans)[0]) == (1, 0)
+
+
 def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):
     conn = new_pg_db("sample")
     assert (
