@@ -167,6 +167,12 @@ def test_order_by_limit_is_served_by_an_index_without_sort(new_pg_db):
     assert has_node(before, "Sort")
     assert not has_node(after, "Sort")
     assert uses_index(after, "orders_created_at_idx")
+    # "the scan stops after ten rows"
+    query = statements("postgres/indexing/order-by-limit.sql")[-1].removeprefix(
+        "EXPLAIN (COSTS OFF) "
+    )
+    (scan,) = [n for n in plan_nodes(explain(conn, query, analyze=True)) if "Index Name" in n]
+    assert scan["Actual Rows"] == 10
 
 
 def test_index_on_an_updated_column_stops_hot_updates(new_pg_db):
@@ -656,6 +662,10 @@ def test_gist_index_returns_nearest_stores_in_order(new_pg_db):
     assert not has_node(after, "Sort")
     (scan,) = [n for n in plan_nodes(after) if n.get("Index Name") == "stores_location_idx"]
     assert "Order By" in scan
+    # "the scan stops after five rows"
+    query = statements("postgres/indexing/gist.sql")[-1]
+    (scanned,) = [n for n in plan_nodes(explain(conn, query, analyze=True)) if "Index Name" in n]
+    assert scanned["Actual Rows"] == 5
     rows = done.results[-1][1]
     for _, _, degrees, metres in rows:
         assert degrees < 1 and metres > 100  # the operator's unit is not the metre
