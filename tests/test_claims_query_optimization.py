@@ -499,6 +499,17 @@ def test_keyset_reads_one_page_where_offset_reads_ten_thousand_rows(new_pg_db):
     offset_q = statements("postgres/query-optimization/pagination-offset.sql")[-1].split(")", 1)[1]
     keyset_q = statements("postgres/query-optimization/pagination-keyset.sql")[-1].split(")", 1)[1]
     assert conn.execute(offset_q).fetchall() == conn.execute(keyset_q).fetchall()
+    # "The cost of OFFSET grows with the page number; the keyset's does not": page 251
+    half_offset_q = offset_q.replace("OFFSET 10000", "OFFSET 5000")
+    boundary = conn.execute(
+        "SELECT created_at, id FROM orders ORDER BY created_at DESC, id DESC OFFSET 4999 LIMIT 1"
+    ).fetchone()
+    half_keyset_q = re.sub(r"\('[^']*', \d+\)", "(%s, %s)", keyset_q)
+    half_offset = explain(conn, half_offset_q, analyze=True)
+    half_keyset = explain(conn, half_keyset_q, boundary, analyze=True)
+    assert node(half_offset, "Index Scan", "orders")["Actual Rows"] == 5020
+    assert pages(keyset_plan) < pages(half_offset) < pages(offset_plan)
+    assert pages(half_keyset) == pages(keyset_plan) == 3
     # the timing ratio at the deep page, measured here and now
     ratio = _execution_ms(conn, offset_q, 15) / _execution_ms(conn, keyset_q, 15)
     assert ratio > 5, f"keyset only {ratio:.1f}x faster than OFFSET at page 501"
