@@ -383,6 +383,8 @@ def test_c_utf8_is_not_byte_order_for_like(new_pg_db):
     collation = "SELECT datcollate FROM pg_database WHERE datname = current_database()"
     if scalar(conn, collation) != "C.UTF-8":
         pytest.skip("the page speaks of the suite's own servers, created with C.UTF-8")
+    provider = "SELECT datlocprovider FROM pg_database WHERE datname = current_database()"
+    assert scalar(conn, provider) == "c"  # "among the C library's collations"
     conn.execute("SET enable_seqscan = off")  # the index, if it could serve at all
     plan = explain(conn, "SELECT id, email FROM users WHERE email LIKE 'Sophie.Liskov%'")
     assert not index_names(plan)  # users_email_key, under C.UTF-8, is no range for a prefix
