@@ -1298,6 +1298,56 @@ def test_each_pool_has_its_own_reserve(tmp_path, postgres_server, pgbouncer_serv
         bouncer.stop()
 
 
+def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
+    tmp_path, postgres_server, pgbouncer_server, pg_databases
+):
+    """ "Anything that lives in the server session breaks: SET without LOCAL, session advisory
+    locks, LISTEN, temporary tables, WITH HOLD cursors": each set up by one statement and used
+    by the next, which runs on another server connection because another client took the first
+    one in between. A PgBouncer of its own, from the page's ini: what leaks stays on its server
+    connections, closed at the end."""
+    ini = tmp_path / "pgbouncer.ini"
+    ini.write_text((paths.SNIPPETS / "pgbouncer" / "pgbouncer.ini").read_text())
+    bouncer = pgbouncer.start(ini, postgres_server)
+    database = pg_databases.create("none")
+    url = bouncer.url(database)
+    try:
+        with (
+            psycopg.connect(url, autocommit=True, prepare_threshold=None) as app,
+            psycopg.connect(url, autocommit=True, prepare_threshold=None) as other,
+        ):
+            heard: dict[str, list[str]] = {"app": [], "other": []}
+            app.add_notify_handler(lambda n: heard["app"].append(n.payload))
+            other.add_notify_handler(lambda n: heard["other"].append(n.payload))
+
+            def next_statement(statement: str) -> Any:
+                other.execute("BEGIN")  # the server connection app just gave back
+                other.execute("SELECT 1")
+                try:
+                    return app.execute(statement)
+                finally:
+                    other.execute("COMMIT")
+
+            app.execute("CREATE TEMPORARY TABLE scratch (n int)")
+            with pytest.raises(psycopg.errors.UndefinedTable):
+                next_statement("SELECT n FROM scratch")
+            app.execute("SELECT pg_advisory_lock(4242)")
+            assert next_statement("SELECT pg_advisory_unlock(4242)").fetchone() == (False,)
+            app.execute("DECLARE kept CURSOR WITH HOLD FOR SELECT 1")
+            with pytest.raises(psycopg.errors.InvalidCursorName):
+                next_statement("FETCH kept")
+            app.execute("LISTEN news")
+            other.execute("BEGIN")
+            other.execute("SELECT 1")
+            with psycopg.connect(postgres_server.url(database), autocommit=True) as direct:
+                direct.execute("NOTIFY news, 'for app'")
+            other.execute("COMMIT")  # the session that listens delivers it now, to other
+            app.execute("SELECT 1")
+            assert heard == {"app": [], "other": ["for app"]}
+    finally:
+        bouncer.stop()
+
+
 def _pgbouncer_with(tmp_path: Path, backend, edit) -> str:
     """Start PgBouncer from an edited copy of the page's ini; the log when it refuses."""
     ini = tmp_path / "pgbouncer.ini"
