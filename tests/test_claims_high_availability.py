@@ -479,11 +479,33 @@ def test_asynchronous_failover_loses_the_commits_the_standbys_never_received(clu
     assert run.lost == acknowledged[first : first + len(run.lost)]
     low, high = bounds(cluster)
     assert low <= run.seconds < high, (run.seconds, low, high)
+    # "when the old leader rejoins they are rewound away"
+    log = rejoin(cluster, run)
+    assert "pg_rewind exit code=0" in log, log[-3000:]
+    lost = "SELECT count(*) FROM ha_writes WHERE id = ANY(%s)"
+    assert on(cluster, run.old, lost, [run.lost]) == [(0,)]
+
+
+_rejoined: dict[str, str] = {}
+
+
+def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
+    """The old leader of `run` started again and streaming from the new leader (once); what it
+    logged since it started."""
+    if run.old.name not in _rejoined:
+        before = len(run.old.log.read_text()) if run.old.log.exists() else 0
+        cluster.start_member(run.old)
+        leader = cluster.wait_leader(WAIT)
+        cluster.wait_streaming(leader, [run.old.name], WAIT)
+        _rejoined[run.old.name] = run.old.log.read_text()[before:]
+    return _rejoined[run.old.name]
 
 
 def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):
-    failover(cluster, client, synchronous=False)  # the state this test starts from
+    run = failover(cluster, client, synchronous=False)  # the state this test starts from …
+    rejoin(cluster, run)  # … with the old leader back: "all three members were healthy"
     leader = cluster.wait_leader(WAIT)
+    cluster.wait_streaming(leader, [m.name for m in cluster.members if m is not leader], WAIT)
     assert on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is False
     hosts = [f"127.0.0.1:{m.pg_port}" for m in cluster.members]
     url = client["leader_url"](hosts, "postgres", cluster.password, "postgres")
