@@ -68,8 +68,11 @@ def serve(orders: int) -> int:
         _say(f"  try:  playbook check --dsn '{url}'\n")
         what = "drops its databases" if borrowed else "stops the server and removes everything"
         _say(f"Ctrl-C {what} it started.")
+        # Short sleeps: CPython looks at a signal between bytecodes and when a sleep is
+        # interrupted, so a Ctrl-C that lands after the line above and before the sleep starts
+        # would wait for the sleep's end (seen in CI: a Ctrl-C typed at once, ignored for 120 s).
         while True:
-            time.sleep(3600)
+            time.sleep(0.2)
     except KeyboardInterrupt:
         _say("\nstopping …")
         return 0

@@ -2,8 +2,10 @@
 
 import io
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,9 +85,17 @@ def test_on_a_server_of_ones_own_it_drops_its_databases_and_hides_the_password(
         assert _databases(postgres_server) == before
 
 
-def test_after_sigkill_the_server_stops_and_the_next_start_removes_the_temp_dir(tmp_path) -> None:
+def test_after_sigkill_the_server_stops_and_the_next_start_removes_the_temp_dir(
+    tmp_path, monkeypatch
+) -> None:
     """What the README says of `kill -9`: the server dies with the sandbox (parent-death
-    signal); its temp dir stays until the next start of a local server, which removes it."""
+    signal); its temp dir stays until the next start of a local server, which removes it.
+    The sandbox and that next start get a temp dir of their own: a server another test starts
+    meanwhile would remove the dir early."""
+    own = Path(tempfile.mkdtemp(prefix="sigkill-"))
+    own.chmod(0o1777)  # like /tmp: the server's user makes its dir there
+    monkeypatch.setenv("TMPDIR", str(own))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # computed again from TMPDIR
     child = sandbox(300, tmp_path)
     child.expect(r"URL:  (postgresql://\S+)")
     with psycopg.connect(child.match.group(1)) as conn:
@@ -99,8 +109,10 @@ def test_after_sigkill_the_server_stops_and_the_next_start_removes_the_temp_dir(
     child.close()
     assert gone(Path(f"/proc/{postmaster}")), "the server outlived a killed sandbox"
     assert work.exists(), "nothing could remove it: the README says it stays"
+    assert work.parent == own
     server = engines.start_local("postgres")
     try:
         assert not work.exists(), "the next start removes what a killed run left"
     finally:
         server.stop()
+        shutil.rmtree(own, ignore_errors=True)
