@@ -632,6 +632,48 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             p.execute("DROP TABLE IF EXISTS readings")
 
 
+@OWN_PAIR
+def test_the_delay_counts_from_the_wals_arrival(own_pair):
+    """ "counted from when the WAL arrived": replay paused past the delay, then resumed, ends
+    the report at once instead of holding back another delay."""
+    primary, standby = own_pair
+    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
+    begin, first, second, _ = statements("postgres/scaling/standby-conflict-standby.sql")
+    delay = float(CONFLICT_DELAY.removesuffix("s"))
+    with _connect(primary) as p, _connect(standby) as s:
+        try:
+            with _settings(
+                s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
+            ):
+                wait_for(
+                    lambda: _feedback(p),
+                    "no xmin fed back",
+                    10,
+                    accept=lambda xmins: xmins == (None, None),
+                )
+                p.execute(create)
+                _no_autovacuum(p)
+                wait_replayed(p, s)
+                with _connect(standby) as report:
+                    report.execute(begin)
+                    assert report.execute(first).fetchone() == (10000,)
+                    s.execute("SELECT pg_wal_replay_pause()")
+                    try:
+                        _delete_and_vacuum(p, delete, vacuum)
+                        time.sleep(delay + 1)  # the VACUUM's WAL arrived; replay stands still
+                    finally:
+                        s.execute("SELECT pg_wal_replay_resume()")
+                    resumed = time.monotonic()
+                    wait_replayed(p, s, timeout=delay + 10)
+                    caught_up = time.monotonic() - resumed
+                    with pytest.raises(psycopg.errors.SerializationFailure) as ended:
+                        report.execute(second)
+            assert caught_up < delay / 2, caught_up  # 0.01 s seen
+            assert str(ended.value).startswith("terminating connection due to conflict")
+        finally:
+            p.execute("DROP TABLE IF EXISTS readings")
+
+
 def _pages(p: psycopg.Connection) -> int:
     return scalar(p, "SELECT pg_relation_size('readings') / current_setting('block_size')::int")
 
