@@ -193,12 +193,10 @@ def claims_sentence(src_uri: str, run_results: dict, root: Path = paths.DOCS.par
         file, _, name = nodeid.partition("::")
         if file != module or f"def {name.split('[')[0]}(" not in source:
             continue
-        outcomes = list(by_version.values())
-        found = {o.get("state") for o in outcomes}
-        state = next((s for s in ("failed", "passed") if s in found), "skipped")
+        state, reason = verdict(by_version)
         states[state] += 1
         if state == "skipped":
-            reasons[outcomes[0].get("reason", "")] += 1
+            reasons[reason] += 1
     total = sum(states.values())
     if not total:
         return ""
@@ -261,6 +259,15 @@ def _short(reason: str) -> str:
     return f"no {ENGINE_NAMES.get(engine[1], engine[1])} here" if engine else reason
 
 
+def verdict(by_version: dict[str, dict]) -> tuple[str, str]:
+    """One test's state over the versions it ran on: failed if it failed on any, passed if it
+    passed on any, else skipped, with the reason."""
+    states = {o.get("state") for o in by_version.values()}
+    state = next((s for s in ("failed", "passed") if s in states), "skipped")
+    reason = next(iter(by_version.values())).get("reason", "") if state == "skipped" else ""
+    return state, reason
+
+
 def last_run(ids: list[str], run_results: dict) -> LastRun:
     """Sum up, for a page's examples, the last outcomes the results file holds."""
     found = LastRun(total=len(ids))
@@ -270,13 +277,12 @@ def last_run(ids: list[str], run_results: dict) -> LastRun:
         if not by_version:
             found.missing += 1
             continue
-        states = {o.get("state") for o in by_version.values()}
-        if "failed" in states:
+        state, reason = verdict(by_version)
+        if state == "failed":
             found.failed += 1
-        elif "passed" in states:
+        elif state == "passed":
             found.passed += 1
         else:
-            reason = next(iter(by_version.values())).get("reason", "")
             found.skipped[reason] += 1
         for outcome in by_version.values():
             if outcome.get("at", "") > found.at:

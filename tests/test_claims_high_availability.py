@@ -179,6 +179,7 @@ class Failover:
         )
 
     marker_acked = False
+    rejoined: str | None = None  # what the old leader logged once it came back (rejoin)
 
     def _marker(self, cluster: patroni.Cluster) -> None:
         try:
@@ -228,6 +229,17 @@ def _failover(cluster: patroni.Cluster, client: dict, synchronous: bool) -> Fail
     return Failover(cluster, client, synchronous)
 
 
+def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
+    """The old leader of `run` started again and streaming from the new leader (once per
+    failover); what it logged since it started (the same member may have rejoined before)."""
+    if run.rejoined is None:
+        before = len(run.old.log.read_text()) if run.old.log.exists() else 0
+        cluster.start_member(run.old)
+        cluster.wait_streaming(cluster.wait_leader(WAIT), [run.old.name], WAIT)
+        run.rejoined = run.old.log.read_text()[before:]
+    return run.rejoined
+
+
 def bounds(cluster: patroni.Cluster) -> tuple[float, float]:
     """No replica may take over before the leader key expires, `ttl` after its last renewal,
     which the leader made at most `loop_wait` + `retry_timeout` before it died (a renewal that
@@ -256,9 +268,8 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     ] == [("streaming", "async"), ("streaming", "sync")]
     assert {r[0] for r in rows} == {m.name for m in cluster.members} - {leader.name}
     assert on(cluster, leader, "SHOW wal_log_hints")[0][0] == "on"
-    assert on(cluster, leader, "SHOW server_version_num")[0][0].startswith(
-        "15"
-    )  # "on PostgreSQL 15"
+    [(version,)] = on(cluster, leader, "SHOW server_version_num")
+    assert version.startswith("15")  # "on PostgreSQL 15"
     # What a proxy's health check asks: only the leader answers 200 on /primary.
     answers = {m.name: m.api("primary")[0] for m in cluster.members}
     assert answers == {m.name: 200 if m is leader else 503 for m in cluster.members}
@@ -316,11 +327,9 @@ def test_the_multi_host_url_reaches_the_new_leader(cluster, client):
 
 def test_the_old_leader_rejoins_as_a_replica_through_pg_rewind(cluster, client):
     run = failover(cluster, client, synchronous=True)
-    cluster.start_member(run.old)
+    log = rejoin(cluster, run)
     leader = cluster.wait_leader(WAIT)
-    cluster.wait_streaming(leader, [run.old.name], WAIT)
     assert on(cluster, run.old, "SELECT pg_is_in_recovery()")[0][0] is True
-    log = run.old.log.read_text()
     # It had written WAL the others never received (the commit left waiting): it had to be
     # rewound to the point where the timelines parted before it could follow the new leader.
     assert "running pg_rewind from" in log, log[-3000:]
@@ -484,21 +493,6 @@ def test_asynchronous_failover_loses_the_commits_the_standbys_never_received(clu
     assert "pg_rewind exit code=0" in log, log[-3000:]
     lost = "SELECT count(*) FROM ha_writes WHERE id = ANY(%s)"
     assert on(cluster, run.old, lost, [run.lost]) == [(0,)]
-
-
-_rejoined: dict[str, str] = {}
-
-
-def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
-    """The old leader of `run` started again and streaming from the new leader (once); what it
-    logged since it started."""
-    if run.old.name not in _rejoined:
-        before = len(run.old.log.read_text()) if run.old.log.exists() else 0
-        cluster.start_member(run.old)
-        leader = cluster.wait_leader(WAIT)
-        cluster.wait_streaming(leader, [run.old.name], WAIT)
-        _rejoined[run.old.name] = run.old.log.read_text()[before:]
-    return _rejoined[run.old.name]
 
 
 def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):

@@ -459,18 +459,14 @@ def test_not_in_is_hashed_while_the_subquery_fits_twice_work_mem(new_pg_db):
     hash_mem_multiplier, 2 by default."""
     conn = new_pg_db("sample")
     assert scalar(conn, "SHOW hash_mem_multiplier") == "2"
-    sub = conn.execute("EXPLAIN (FORMAT JSON) SELECT customer_id FROM orders").fetchone()[0]
-    rows, width = sub[0]["Plan"]["Plan Rows"], sub[0]["Plan"]["Plan Width"]
-    size_kb = rows * (-(-width // 8) * 8 + 24) / 1024
-    query = (
-        "EXPLAIN (FORMAT JSON) SELECT count(*) FROM customers "
-        "WHERE id NOT IN (SELECT customer_id FROM orders)"
-    )
+    sub = explain(conn, "SELECT customer_id FROM orders")
+    size_kb = sub["Plan Rows"] * (-(-sub["Plan Width"] // 8) * 8 + 24) / 1024
+    query = "SELECT count(*) FROM customers WHERE id NOT IN (SELECT customer_id FROM orders)"
 
     def hashed(work_mem_kb: float) -> bool:
         conn.execute(f"SET work_mem = '{int(work_mem_kb)}kB'")
-        plan = conn.execute(query).fetchone()[0][0]["Plan"]
-        return "hashed SubPlan" in node(plan, "Seq Scan", "customers")["Filter"]
+        scan = node(explain(conn, query), "Seq Scan", "customers")
+        return "hashed SubPlan" in scan["Filter"]
 
     assert hashed(size_kb * 0.55)  # more than work_mem, less than twice it
     assert not hashed(size_kb * 0.45)

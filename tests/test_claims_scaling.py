@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +125,11 @@ def test_the_router_reads_its_writes_and_falls_back_to_the_primary_under_lag(
         db.replica.close()
 
 
+LAG_PRIMARY = statements("postgres/scaling/replication-lag-primary.sql")[0]
+LAG_STANDBY = statements("postgres/scaling/replication-lag-standby.sql")[0]
+
+
 def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new_pg_db):
-    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
-    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
     with (
         psycopg.connect(primary_url, autocommit=True) as p,
         psycopg.connect(replica_url, autocommit=True) as r,
@@ -135,33 +137,33 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
         p.execute("CREATE TABLE t (n int)")
         wait_replayed(p, r)
         caught_up = wait_for(
-            lambda: p.execute(lag_primary).fetchone(),
+            lambda: p.execute(LAG_PRIMARY).fetchone(),
             "no backlog",
             10,
             accept=lambda row: row[3] == 0,
         )
         assert caught_up[:3] == ("replica1", "streaming", "async")
-        standby, received, replayed, backlog, delay = r.execute(lag_standby).fetchone()
+        standby, received, replayed, backlog, delay = r.execute(LAG_STANDBY).fetchone()
         assert standby is True and received == replayed and backlog == 0
         assert delay.total_seconds() == 0
         r.execute("SELECT pg_wal_replay_pause()")
         try:
             p.execute("INSERT INTO t SELECT generate_series(1, 1000)")
             behind = wait_for(
-                lambda: r.execute(lag_standby).fetchone(),
+                lambda: r.execute(LAG_STANDBY).fetchone(),
                 "a backlog on the standby",
                 10,
                 accept=lambda row: row[3] > 0,
             )
             assert behind[1] != behind[2]  # received, not replayed
             wait_for(
-                lambda: p.execute(lag_primary).fetchone(),
+                lambda: p.execute(LAG_PRIMARY).fetchone(),
                 "a backlog on the primary",
                 10,
                 accept=lambda row: row[3] > 0,
             )
             wait_for(
-                lambda: r.execute(lag_standby).fetchone()[4],
+                lambda: r.execute(LAG_STANDBY).fetchone()[4],
                 "0.2 s without replay",
                 10,
                 accept=lambda d: d.total_seconds() >= 0.2,
@@ -170,8 +172,8 @@ def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new
             r.execute("SELECT pg_wal_replay_resume()")
     # in a database without a standby: no row on the primary, NULLs from the standby functions
     plain = new_pg_db("none")
-    assert plain.execute(lag_primary).fetchall() == []
-    assert plain.execute(lag_standby).fetchone() == (False, None, None, None, None)
+    assert plain.execute(LAG_PRIMARY).fetchall() == []
+    assert plain.execute(LAG_STANDBY).fetchone() == (False, None, None, None, None)
 
 
 def _lsn(text: str) -> int:
@@ -183,7 +185,6 @@ def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_ur
     # A CI run once got received == replayed next to a backlog of 64 KB: the snippet read each
     # position twice, and the standby received more WAL between the reads. Read in the other
     # order (received, then replayed), replay can pass the received position read before it.
-    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
     stop = threading.Event()
 
     def write() -> None:
@@ -201,7 +202,7 @@ def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_ur
         with psycopg.connect(replica_url, autocommit=True) as r:
             # until WAL has arrived 100 times while the rows were read, and 3,000 rows at least
             while (len(rows) < 3000 or len(arrivals) < 100) and time.monotonic() < deadline:
-                rows.append(r.execute(lag_standby).fetchone())
+                rows.append(r.execute(LAG_STANDBY).fetchone())
                 arrivals.add(rows[-1][1])  # the received position
     finally:
         stop.set()
@@ -217,8 +218,6 @@ def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url
     While replay stands still it grows in steps, one per report, and trails the standby's own
     measure by up to that interval; once the standby has caught up and nothing more comes, it is
     NULL."""
-    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
-    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
     interval = 1.0
     with (
         psycopg.connect(primary_url, autocommit=True) as p,
@@ -235,8 +234,8 @@ def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url
                 p.execute("INSERT INTO stalled SELECT generate_series(1, 1000)")
                 started = time.monotonic()
                 while time.monotonic() - started < 15:
-                    lag = p.execute(lag_primary).fetchone()[4]
-                    delay = r.execute(lag_standby).fetchone()[4]
+                    lag = p.execute(LAG_PRIMARY).fetchone()[4]
+                    delay = r.execute(LAG_STANDBY).fetchone()[4]
                     seen.append((time.monotonic() - started, lag, delay))
                     if lag is not None and lag.total_seconds() >= 2 * interval:
                         break
@@ -245,7 +244,7 @@ def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url
                 r.execute("SELECT pg_wal_replay_resume()")
             wait_replayed(p, r)
             idle = wait_for(
-                lambda: p.execute(lag_primary).fetchone(),
+                lambda: p.execute(LAG_PRIMARY).fetchone(),
                 "replay_lag NULL",
                 10,
                 accept=lambda row: row[4] is None,
@@ -333,8 +332,6 @@ class Background:
 @OWN_PAIR
 def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair):
     primary, standby = own_pair
-    lag_primary = statements("postgres/scaling/replication-lag-primary.sql")[0]
-    lag_standby = statements("postgres/scaling/replication-lag-standby.sql")[0]
     expected, slots = statements("postgres/scaling/replication-standbys-primary.sql")
     [receiver] = statements("postgres/scaling/replication-receiver-standby.sql")
     with _connect(primary) as p, _connect(standby) as s:
@@ -347,8 +344,8 @@ def test_a_cut_off_standby_shows_no_lag_and_the_alert_queries_report_it(own_pair
             _slot_is(p, (False, None))
             p.execute("CREATE TABLE written_meanwhile AS SELECT generate_series(1, 1000) AS n")
             # the lag queries: no row on the primary, nothing missing on the standby
-            assert p.execute(lag_primary).fetchall() == []
-            in_recovery, received, replayed, backlog, delay = s.execute(lag_standby).fetchone()
+            assert p.execute(LAG_PRIMARY).fetchall() == []
+            in_recovery, received, replayed, backlog, delay = s.execute(LAG_STANDBY).fetchone()
             assert in_recovery and received == replayed and backlog == 0
             assert delay.total_seconds() == 0
             assert scalar(s, "SELECT to_regclass('written_meanwhile')") is None  # yet it is
@@ -492,6 +489,10 @@ def _feedback(p: psycopg.Connection) -> tuple[Any, Any]:
     ).fetchone()
 
 
+def _no_xmin_fed_back(p: psycopg.Connection) -> None:
+    wait_for(lambda: _feedback(p), "no xmin fed back", 10, accept=(None, None).__eq__)
+
+
 def _delete_and_vacuum(p: psycopg.Connection, delete: str, vacuum: str) -> None:
     p.execute(delete)
     p.execute("SELECT pg_stat_force_next_flush()")  # count the DELETE's dead rows before VACUUM
@@ -506,10 +507,14 @@ def _no_autovacuum(p: psycopg.Connection) -> None:
 
 @contextlib.contextmanager
 def _read_then_vacuumed(
-    p: psycopg.Connection, s: psycopg.Connection, standby: engines.Server
+    p: psycopg.Connection,
+    s: psycopg.Connection,
+    standby: engines.Server,
+    replay_paused: bool = False,
 ) -> Iterator[psycopg.Connection]:
     """A report on the standby that read readings in its snapshot, after which the primary
-    deleted half the rows and VACUUM removed them."""
+    deleted half the rows and VACUUM removed them; with `replay_paused`, the standby's replay is
+    paused before the delete (the caller resumes it; at the latest, leaving resumes it)."""
     create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
     begin, first, _, _ = statements("postgres/scaling/standby-conflict-standby.sql")
     p.execute(create)
@@ -518,9 +523,15 @@ def _read_then_vacuumed(
     with _connect(standby) as report:
         report.execute(begin)
         assert report.execute(first).fetchone() == (10000,)
-        _delete_and_vacuum(p, delete, vacuum)
-        assert _dead_rows(p) == 0  # VACUUM removed them all
-        yield report
+        if replay_paused:
+            s.execute("SELECT pg_wal_replay_pause()")
+        try:
+            _delete_and_vacuum(p, delete, vacuum)
+            assert _dead_rows(p) == 0  # VACUUM removed them all
+            yield report
+        finally:
+            if replay_paused:
+                s.execute("SELECT pg_wal_replay_resume()")
 
 
 def _startup_wait(s: psycopg.Connection) -> str | None:
@@ -528,7 +539,8 @@ def _startup_wait(s: psycopg.Connection) -> str | None:
     return scalar(s, "SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'")
 
 
-CONFLICT_DELAY = "5s"
+CONFLICT_DELAY_S = 5
+CONFLICT_DELAY = f"{CONFLICT_DELAY_S}s"
 PAGE = paths.DOCS / "phases" / "scaling.md"
 
 
@@ -552,12 +564,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
         try:
             # -1: replay waits at the VACUUM for as long as the report runs
             with _settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
-                wait_for(
-                    lambda: _feedback(p),
-                    "no xmin fed back",
-                    10,
-                    accept=lambda xmins: xmins == (None, None),
-                )
+                _no_xmin_fed_back(p)
                 with _read_then_vacuumed(p, s, standby) as report:
                     end = scalar(p, "SELECT pg_current_wal_lsn()")
                     wait_for(
@@ -578,7 +585,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 with _read_then_vacuumed(p, s, standby) as report:
-                    wait_replayed(p, s, timeout=float(CONFLICT_DELAY[:-1]) + 10)
+                    wait_replayed(p, s, timeout=CONFLICT_DELAY_S + 10)
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
                     assert report.broken
@@ -612,8 +619,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                     waited = time.monotonic() - vacuumed
                     assert isinstance(cancelled, psycopg.errors.SerializationFailure)
                     # replay held back for the delay (5.7 s seen), then cancelled the statement
-                    delay = float(CONFLICT_DELAY.removesuffix("s"))
-                    assert delay - 0.5 <= waited < delay + 5, waited
+                    assert CONFLICT_DELAY_S - 0.5 <= waited < CONFLICT_DELAY_S + 5, waited
                     assert str(cancelled).startswith(
                         "canceling statement due to conflict with recovery"
                     )
@@ -637,38 +643,22 @@ def test_the_delay_counts_from_the_wals_arrival(own_pair):
     """ "counted from when the WAL arrived": replay paused past the delay, then resumed, ends
     the report at once instead of holding back another delay."""
     primary, standby = own_pair
-    create, delete, vacuum = statements("postgres/scaling/standby-conflict-primary.sql")
-    begin, first, second, _ = statements("postgres/scaling/standby-conflict-standby.sql")
-    delay = float(CONFLICT_DELAY.removesuffix("s"))
+    second = statements("postgres/scaling/standby-conflict-standby.sql")[2]
     with _connect(primary) as p, _connect(standby) as s:
         try:
             with _settings(
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
-                wait_for(
-                    lambda: _feedback(p),
-                    "no xmin fed back",
-                    10,
-                    accept=lambda xmins: xmins == (None, None),
-                )
-                p.execute(create)
-                _no_autovacuum(p)
-                wait_replayed(p, s)
-                with _connect(standby) as report:
-                    report.execute(begin)
-                    assert report.execute(first).fetchone() == (10000,)
-                    s.execute("SELECT pg_wal_replay_pause()")
-                    try:
-                        _delete_and_vacuum(p, delete, vacuum)
-                        time.sleep(delay + 1)  # the VACUUM's WAL arrived; replay stands still
-                    finally:
-                        s.execute("SELECT pg_wal_replay_resume()")
+                _no_xmin_fed_back(p)
+                with _read_then_vacuumed(p, s, standby, replay_paused=True) as report:
+                    time.sleep(CONFLICT_DELAY_S + 1)  # the VACUUM's WAL is there, not replayed
+                    s.execute("SELECT pg_wal_replay_resume()")
                     resumed = time.monotonic()
-                    wait_replayed(p, s, timeout=delay + 10)
+                    wait_replayed(p, s, timeout=CONFLICT_DELAY_S + 10)
                     caught_up = time.monotonic() - resumed
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
-            assert caught_up < delay / 2, caught_up  # 0.01 s seen
+            assert caught_up < CONFLICT_DELAY_S / 2, caught_up  # 0.01 s seen
             assert str(ended.value).startswith("terminating connection due to conflict")
         finally:
             p.execute("DROP TABLE IF EXISTS readings")
@@ -790,9 +780,7 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
                 )
             finally:
                 p.execute("DROP TABLE IF EXISTS readings")
-        wait_for(
-            lambda: _feedback(p), "no xmin fed back", 10, accept=lambda xmins: xmins == (None, None)
-        )
+        _no_xmin_fed_back(p)
 
 
 # --- partitioning ------------------------------------------------------------------------------
@@ -1295,13 +1283,9 @@ def _switching_server_connections(engine: Any, pgbouncer_url: str) -> list[int |
             with engine.connect() as c:
                 for _ in range(8):
                     for takes_it_away in (False, True):
-                        if takes_it_away:
-                            other.execute("BEGIN")  # the idle server connection is other's now
-                            other.execute("SELECT 1")
-                        seen.append(c.execute(text("SELECT pg_backend_pid()")).scalar_one())
-                        c.commit()
-                        if takes_it_away:
-                            other.execute("COMMIT")
+                        with _held_by(other) if takes_it_away else contextlib.nullcontext():
+                            seen.append(c.execute(text("SELECT pg_backend_pid()")).scalar_one())
+                            c.commit()
     except exc.DBAPIError as e:
         seen.append(f"{type(e.orig).__name__}: {e.orig}")
     finally:
@@ -1314,30 +1298,27 @@ def test_each_pool_has_its_own_reserve(tmp_path, postgres_server, pgbouncer_serv
     databases, so two pools, each of 1 + 1 connections, and two clients holding a transaction
     open in each; the second client of a pool waits reserve_pool_timeout, then gets a reserve
     connection of that pool."""
-    ini = tmp_path / "pgbouncer.ini"
-    page = (paths.SNIPPETS / "pgbouncer" / "pgbouncer.ini").read_text()
     edits = {"default_pool_size = 20": "default_pool_size = 1"}
     edits |= {"reserve_pool_size = 5": "reserve_pool_size = 1"}
     edits |= {"reserve_pool_timeout = 3": "reserve_pool_timeout = 0.2"}
     # a client that gets no server connection fails after 5 s instead of waiting 120
     edits |= {"server_idle_timeout = 600": "server_idle_timeout = 600\nquery_wait_timeout = 5"}
-    for old, new in edits.items():
-        assert page.count(old) == 1
-        page = page.replace(old, new)
-    ini.write_text(page)
-    bouncer = pgbouncer.start(ini, postgres_server)
-    held = []
-    try:
+
+    def edit(ini: str) -> str:
+        for old, new in edits.items():
+            assert ini.count(old) == 1
+            ini = ini.replace(old, new)
+        return ini
+
+    with _own_pgbouncer(tmp_path, postgres_server, edit) as bouncer, contextlib.ExitStack() as held:
+        servers = set()
         for database in (pg_databases.create("none"), pg_databases.create("none")):
             for _ in range(2):
-                client = psycopg.connect(bouncer.url(database), prepare_threshold=None)
-                held.append((database, scalar(client, "SELECT pg_backend_pid()"), client))
-        servers = {(database, pid) for database, pid, _ in held}
+                client = held.enter_context(
+                    psycopg.connect(bouncer.url(database), prepare_threshold=None)
+                )
+                servers.add((database, scalar(client, "SELECT pg_backend_pid()")))
         assert len(servers) == 4  # not 1 + 1 + 1: each pool has its reserve
-    finally:
-        for _, _, client in held:
-            client.close()
-        bouncer.stop()
 
 
 def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
@@ -1348,12 +1329,9 @@ def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
     by the next, which runs on another server connection because another client took the first
     one in between. A PgBouncer of its own, from the page's ini: what leaks stays on its server
     connections, closed at the end."""
-    ini = tmp_path / "pgbouncer.ini"
-    ini.write_text((paths.SNIPPETS / "pgbouncer" / "pgbouncer.ini").read_text())
-    bouncer = pgbouncer.start(ini, postgres_server)
     database = pg_databases.create("none")
-    url = bouncer.url(database)
-    try:
+    with _own_pgbouncer(tmp_path, postgres_server) as bouncer:
+        url = bouncer.url(database)
         with (
             psycopg.connect(url, autocommit=True, prepare_threshold=None) as app,
             psycopg.connect(url, autocommit=True, prepare_threshold=None) as other,
@@ -1362,41 +1340,54 @@ def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
             app.add_notify_handler(lambda n: heard["app"].append(n.payload))
             other.add_notify_handler(lambda n: heard["other"].append(n.payload))
 
-            def next_statement(statement: str) -> Any:
-                other.execute("BEGIN")  # the server connection app just gave back
-                other.execute("SELECT 1")
-                try:
-                    return app.execute(statement)
-                finally:
-                    other.execute("COMMIT")
-
             app.execute("CREATE TEMPORARY TABLE scratch (n int)")
-            with pytest.raises(psycopg.errors.UndefinedTable):
-                next_statement("SELECT n FROM scratch")
+            with _held_by(other), pytest.raises(psycopg.errors.UndefinedTable):
+                app.execute("SELECT n FROM scratch")
             app.execute("SELECT pg_advisory_lock(4242)")
-            assert next_statement("SELECT pg_advisory_unlock(4242)").fetchone() == (False,)
+            with _held_by(other):
+                assert app.execute("SELECT pg_advisory_unlock(4242)").fetchone() == (False,)
             app.execute("DECLARE kept CURSOR WITH HOLD FOR SELECT 1")
-            with pytest.raises(psycopg.errors.InvalidCursorName):
-                next_statement("FETCH kept")
+            with _held_by(other), pytest.raises(psycopg.errors.InvalidCursorName):
+                app.execute("FETCH kept")
             app.execute("LISTEN news")
-            other.execute("BEGIN")
-            other.execute("SELECT 1")
-            with psycopg.connect(postgres_server.url(database), autocommit=True) as direct:
-                direct.execute("NOTIFY news, 'for app'")
-            other.execute("COMMIT")  # the session that listens delivers it now, to other
+            with _held_by(other):  # the session that listens delivers at other's COMMIT
+                with psycopg.connect(postgres_server.url(database), autocommit=True) as direct:
+                    direct.execute("NOTIFY news, 'for app'")
             app.execute("SELECT 1")
             assert heard == {"app": [], "other": ["for app"]}
+
+
+@contextlib.contextmanager
+def _held_by(other: psycopg.Connection) -> Iterator[None]:
+    """`other` holds, in a transaction, the server connection PgBouncer got back last: another
+    client's next statement runs on a different one."""
+    other.execute("BEGIN")
+    other.execute("SELECT 1")
+    try:
+        yield
     finally:
-        bouncer.stop()
+        other.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def _own_pgbouncer(
+    tmp_path: Path, backend: engines.Server, edit: Callable[[str], str] = str
+) -> Iterator[engines.Server]:
+    """A PgBouncer of the test's own, from an edited copy of the page's ini: what a test leaks
+    on its server connections goes when it stops."""
+    ini = tmp_path / "pgbouncer.ini"
+    ini.write_text(edit((paths.SNIPPETS / "pgbouncer" / "pgbouncer.ini").read_text()))
+    server = pgbouncer.start(ini, backend)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _pgbouncer_with(tmp_path: Path, backend, edit) -> str:
     """Start PgBouncer from an edited copy of the page's ini; the log when it refuses."""
-    ini = tmp_path / "pgbouncer.ini"
-    ini.write_text(edit((paths.SNIPPETS / "pgbouncer" / "pgbouncer.ini").read_text()))
-    with pytest.raises(RuntimeError) as refused:
-        server = pgbouncer.start(ini, backend)
-        server.stop()
+    with pytest.raises(RuntimeError) as refused, _own_pgbouncer(tmp_path, backend, edit):
+        pass
     return str(refused.value)
 
 

@@ -86,13 +86,14 @@ def test_on_a_server_of_ones_own_it_drops_its_databases_and_hides_the_password(
 
 
 def test_after_sigkill_the_server_stops_and_the_next_start_removes_the_temp_dir(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, request
 ) -> None:
     """What the README says of `kill -9`: the server dies with the sandbox (parent-death
     signal); its temp dir stays until the next start of a local server, which removes it.
     The sandbox and that next start get a temp dir of their own: a server another test starts
     meanwhile would remove the dir early."""
     own = Path(tempfile.mkdtemp(prefix="sigkill-"))
+    request.addfinalizer(lambda: shutil.rmtree(own, ignore_errors=True))
     own.chmod(0o1777)  # like /tmp: the server's user makes its dir there
     monkeypatch.setenv("TMPDIR", str(own))
     monkeypatch.setattr(tempfile, "tempdir", None)  # computed again from TMPDIR
@@ -115,4 +116,3 @@ def test_after_sigkill_the_server_stops_and_the_next_start_removes_the_temp_dir(
         assert not work.exists(), "the next start removes what a killed run left"
     finally:
         server.stop()
-        shutil.rmtree(own, ignore_errors=True)

@@ -25,6 +25,7 @@ SERVERS = pytest.StashKey[dict]()  # engine → the Server (or run-time) that se
 MEASUREMENTS = pytest.StashKey[dict]()  # key → value, recorded by claim tests for the pages
 VERSIONS = pytest.StashKey[dict]()  # server fixture → (engine, version) of the matrix serving it
 KIND_LABELS = {"sql": "SQL", "cypher": "Cypher", "cql": "CQL", "python": "Python"}
+CLAIM = "claim"  # the kind of a test of tests/test_claims_*.py: no example, a page's claim
 _KIND = "dbarch_kind"
 _ID = "dbarch_example_id"  # the example as the site knows it: `source:line`
 USED = "dbarch_engines"  # [(engine, version, origin)]: the servers a test used (testing)
@@ -44,8 +45,6 @@ class Summary:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.outcomes: dict[str, tuple[str, str, str]] = {}  # nodeid → (kind, state, reason)
-        self.claims: dict[str, tuple[str, str]] = {}  # claim test nodeid → (state, reason)
-        self.claims_served: dict[str, list] = {}  # claim test nodeid → the servers it used
         self.remote: dict[str, tuple[str, str]] = {}  # engine → (version, origin), from workers
         self.examples: dict[str, str] = {}  # nodeid → example id
         self.served: dict[str, list] = {}  # nodeid → [(engine, version, origin)] it ran on
@@ -60,6 +59,9 @@ class Summary:
             elif "example" in getattr(item, "fixturenames", ()):
                 kind = KIND_LABELS[item.callspec.params["example"].lang]
                 example = str(item.callspec.params["example"])
+            elif item.nodeid.startswith("tests/test_claims_"):
+                item.user_properties.append((_KIND, CLAIM))
+                continue
             else:
                 continue
             item.add_marker("dbarch_example")
@@ -67,14 +69,13 @@ class Summary:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
-        if report.when == "teardown" and _ID in properties:
-            self.examples[report.nodeid] = properties[_ID]
-            self.served[report.nodeid] = properties.get(USED, [])
         kind = properties.get(_KIND)
         if kind is None:
-            if report.nodeid.startswith("tests/test_claims_"):
-                self._claim(report, properties)
             return
+        if report.when == "teardown":
+            self.served[report.nodeid] = properties.get(USED, [])
+            if _ID in properties:
+                self.examples[report.nodeid] = properties[_ID]
         if report.skipped:
             self.outcomes[report.nodeid] = (kind, "skipped", _reason(report))
         elif report.failed:
@@ -82,19 +83,13 @@ class Summary:
         elif report.when == "call":
             self.outcomes.setdefault(report.nodeid, (kind, "passed", ""))
 
-    def _claim(self, report: pytest.TestReport, properties: dict[str, Any]) -> None:
-        if report.skipped:
-            self.claims[report.nodeid] = ("skipped", _reason(report))
-        elif report.failed:
-            self.claims[report.nodeid] = ("failed", "")
-        elif report.when == "call":
-            self.claims.setdefault(report.nodeid, ("passed", ""))
-        if report.when == "teardown":
-            self.claims_served[report.nodeid] = properties.get(USED, [])
-
     def claims_skipped(self) -> dict[str, str]:
         """Claim tests this run could not check, and why: not claims that pass."""
-        return {n: reason for n, (state, reason) in self.claims.items() if state == "skipped"}
+        return {
+            n: reason
+            for n, (kind, state, reason) in self.outcomes.items()
+            if kind == CLAIM and state == "skipped"
+        }
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         workeroutput = getattr(self.config, "workeroutput", None)
@@ -122,8 +117,9 @@ class Summary:
             if example is not None:
                 by_example[example] = _by_version(state, reason, self.served.get(nodeid))
         by_claim = {
-            nodeid: _by_version(state, reason, self.claims_served.get(nodeid))
-            for nodeid, (state, reason) in self.claims.items()
+            nodeid: _by_version(state, reason, self.served.get(nodeid))
+            for nodeid, (kind, state, reason) in self.outcomes.items()
+            if kind == CLAIM
         }
         measured = {**self.measured, **self.config.stash.get(MEASUREMENTS, {})}
         if not by_example and not measured and not by_claim:
@@ -141,18 +137,19 @@ class Summary:
         if written is not None:
             tr.write_line(f"results for the site: {written}")
         skipped_claims = self.claims_skipped()
-        if not self.outcomes and not skipped_claims:
+        examples = [(k, s, r) for k, s, r in self.outcomes.values() if k != CLAIM]
+        if not examples and not skipped_claims:
             return
         tr.section("dbarch examples")
         for kind in dict.fromkeys(KIND_LABELS.values()):
-            states = Counter(s for k, s, _ in self.outcomes.values() if k == kind)
+            states = Counter(s for k, s, _ in examples if k == kind)
             if not states:
                 continue
             tr.write_line(
                 f"{kind} examples: {states['passed']} executed and passed, "
                 f"{states['failed']} failed, {states['skipped']} skipped"
             )
-        reasons = Counter(r for _, s, r in self.outcomes.values() if s == "skipped")
+        reasons = Counter(r for _, s, r in examples if s == "skipped")
         for reason, n in reasons.most_common():
             tr.write_line(f"  skipped {n}: {reason}")
         if skipped_claims:
