@@ -7,8 +7,10 @@ the next one starts from:
 
 1. the cluster forms: a leader, two streaming replicas, one of them synchronous;
 2. synchronous failover: a writer commits through the libpq multi-host URL while the leader's
-   standbys are cut off and then the leader is killed; not one acknowledged commit is lost, the
-   new leader accepts writes within bounds derived from `ttl`, and the URL finds it;
+   standbys are cut off (the synchronous one first, so that the other is ahead) and then the
+   leader is killed; not one acknowledged commit is lost, the synchronous standby is promoted and
+   the other one rewound, the new leader accepts writes within bounds derived from `ttl`, and
+   the URL finds it;
 3. the killed leader rejoins as a replica, through pg_rewind;
 4. a switchover, with the page's writer running through the page's PgBouncer and HAProxy (and
    through a second PgBouncer with the default `server_login_retry`): both follow the leader;
@@ -92,9 +94,13 @@ def on(cluster: patroni.Cluster, member: patroni.Member, sql: str, params: Any =
         return cur.fetchall() if cur.description else []
 
 
-def wait_for(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+def wait_for(
+    check: Callable[[], Any], what: str, timeout: float = WAIT, accept: Callable = bool
+) -> Any:
     """A server that is being failed over or restarted refuses connections for a while."""
-    return replay.wait_for(check, what, timeout, retry_on=(psycopg.OperationalError,), interval=0.1)
+    return replay.wait_for(
+        check, what, timeout, retry_on=(psycopg.OperationalError,), interval=0.1, accept=accept
+    )
 
 
 # --- the load and the failover -----------------------------------------------------------------
@@ -140,7 +146,21 @@ class Failover:
             wait_for(lambda: len(load.acked_at) >= 20, "20 commits before the failover")
             self.before_pause = max(load.acked_at)
             self.standby_names = on(cluster, self.old, "SHOW synchronous_standby_names")[0][0]
-            # The standbys receive nothing more; clients still reach the leader for 1 s.
+            # The standbys receive nothing more; clients still reach the leader for 1 s. In
+            # synchronous mode the synchronous standby is cut off first: the other one receives
+            # the WAL of the commit that waits for it and is ahead when the leader dies, so the
+            # promotion shows Patroni's rule, not the standby that happened to have more.
+            if synchronous:
+                cluster.pause_replication(self.old, [self.standby_names])
+                self.received = wait_for(
+                    lambda: self._received(cluster),
+                    "the asynchronous standby to receive more WAL than the synchronous one",
+                    accept=lambda got: all(
+                        n > got[self.standby_names]
+                        for m, n in got.items()
+                        if m != self.standby_names
+                    ),
+                )
             self.paused = cluster.pause_replication(self.old)
             self.paused_at = time.monotonic()
             # One more row, written straight to the old leader (key -1, which the writer never
@@ -148,11 +168,20 @@ class Failover:
             marker = threading.Thread(target=self._marker, args=(cluster,), daemon=True)
             marker.start()
             time.sleep(1.0)
+            self.log_sizes = {m.name: _size(m.log) for m in cluster.members}
+            kill_started = time.monotonic()
             cluster.kill(self.old)  # returns once the postmaster is gone
             self.killed_at = time.monotonic()
             # Acknowledgements recorded in the first GRACE seconds may be answers to commits made
             # before the WAL senders stopped (this thread and the writer's share a loaded CPU).
             self.acked_while_paused = load.acked_after(self.paused_at + GRACE)
+            # Commits a second, before the pause and while it lasted (until the kill began).
+            before = sorted(t for t in load.acked_at.values() if t <= self.paused_at)
+            self.rate_before = (len(before) - 1) / (before[-1] - before[0])
+            paused = [
+                t for t in load.acked_at.values() if self.paused_at + GRACE < t < kill_started
+            ]
+            self.rate_paused = len(paused) / (kill_started - self.paused_at - GRACE)
             self.new = cluster.wait_leader(WAIT, exclude=(self.old.name,))
             # Past GRACE the old leader is long dead: a commit then is the new leader's.
             wait_for(lambda: load.acked_after(self.killed_at + GRACE), "a commit on the new leader")
@@ -175,10 +204,22 @@ class Failover:
             f"new leader accepted a write after {self.seconds:.1f}s; "
             f"{len(self.acknowledged)} acknowledged, {len(self.acked_while_paused)} of them while "
             f"the standbys were cut off, {len(self.lost)} lost; "
-            f"synchronous_standby_names={self.standby_names!r}"
+            f"{self.rate_before:.0f} commits/s before the cut-off, {self.rate_paused:.0f} during it; "
+            f"synchronous_standby_names={self.standby_names!r}; WAL received before the kill: "
+            f"{self.received or 'not measured'}"
         )
 
     marker_acked = False
+    received: dict[str, int] = {}  # standby → WAL received (sync mode, before the kill)
+
+    def logged_since_kill(self, member: patroni.Member) -> str:
+        return member.log.read_bytes()[self.log_sizes[member.name] :].decode(errors="replace")
+
+    def _received(self, cluster: patroni.Cluster) -> dict[str, int]:
+        """How far into the WAL each standby has received, in bytes, asked of each one."""
+        sql = "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::bigint"
+        return {m.name: on(cluster, m, sql)[0][0] for m in cluster.members if m is not self.old}
+
     rejoined: str | None = None  # what the old leader logged once it came back (rejoin)
 
     def _marker(self, cluster: patroni.Cluster) -> None:
@@ -187,6 +228,10 @@ class Failover:
             self.marker_acked = True
         except psycopg.OperationalError:
             pass  # the connection died with the leader: never acknowledged
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 _done: dict[str, Failover | BaseException] = {}
@@ -303,8 +348,17 @@ def test_synchronous_failover_loses_no_acknowledged_commit(cluster, client):
     # While the standbys received nothing, the leader acknowledged no commit: each one waits.
     assert run.acked_while_paused == []
     assert run.lost == []
-    # The standby promoted is the one that was synchronous: Patroni allows no other.
+    # The standby promoted is the one that was synchronous: Patroni allows no other, even when
+    # the other standby has received more WAL.
     assert run.new.name == run.standby_names
+    ahead = max(run.received, key=run.received.get)
+    assert ahead != run.new.name and run.received[ahead] > run.received[run.new.name], run.received
+    # That standby held WAL the new leader never had: it follows only once Patroni has rewound
+    # it, as it rewinds the old leader (use_pg_rewind).
+    standby = next(m for m in cluster.members if m.name == ahead)
+    cluster.wait_streaming(run.new, [ahead], WAIT)
+    log = run.logged_since_kill(standby)
+    assert "running pg_rewind from" in log and "pg_rewind exit code=0" in log, log[-3000:]
 
 
 def test_a_new_leader_accepts_writes_after_the_leader_key_expires(cluster, client):
@@ -474,8 +528,10 @@ def test_clients_of_pgbouncer_behind_haproxy_follow_a_new_leader(request, cluste
 def test_asynchronous_failover_loses_the_commits_the_standbys_never_received(cluster, client):
     run = failover(cluster, client, synchronous=False)
     assert run.new.name != run.old.name
-    # Without a synchronous standby the leader went on acknowledging commits …
+    # Without a synchronous standby the leader went on acknowledging commits as before (at half
+    # the pace or more: the writer's thread shares a loaded CPU) …
     assert run.acked_while_paused
+    assert run.rate_paused >= run.rate_before / 2, (run.rate_paused, run.rate_before)
     # … and those were lost: every lost key was acknowledged after the standbys were cut off.
     assert run.lost, "no acknowledged commit was lost"
     assert len(run.lost) <= len(run.acknowledged)

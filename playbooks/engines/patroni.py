@@ -322,13 +322,17 @@ class Cluster:
         with urllib.request.urlopen(request, timeout=10) as r:
             return json.loads(r.read())
 
-    def pause_replication(self, leader: Member) -> list[int]:
-        """Stop (SIGSTOP) the leader's WAL senders: its standbys receive nothing more, as if the
-        network between them had failed, while clients still reach the leader. Their PIDs."""
+    def pause_replication(self, leader: Member, standbys: list[str] | None = None) -> list[int]:
+        """Stop (SIGSTOP) the leader's WAL senders, to the `standbys` named or to all: those
+        standbys receive nothing more, as if the network between them had failed, while clients
+        still reach the leader. Their PIDs."""
         import psycopg
 
+        sql = "SELECT pid FROM pg_stat_replication"
+        sql += "" if standbys is None else " WHERE application_name = ANY(%s)"
         with psycopg.connect(self.url(leader), autocommit=True, connect_timeout=5) as c:
-            pids = [r[0] for r in c.execute("SELECT pid FROM pg_stat_replication").fetchall()]
+            found = c.execute(sql, None if standbys is None else [standbys]).fetchall()
+            pids = [r[0] for r in found]
         for pid in pids:
             os.kill(pid, signal.SIGSTOP)
         # kill() returns before the signal is acted on: wait until each one is stopped (T).
