@@ -8,7 +8,10 @@ Heap Fetches), sizes by ratios measured in the same database, never costs or tim
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -17,7 +20,14 @@ import pytest
 from playbooks import paths
 from playbooks.engines.readiness import connect
 from playbooks.examples import page_fences
-from playbooks.replay import replay, replay_until_error, run_python, scalar, statements
+from playbooks.replay import (
+    replay,
+    replay_until_error,
+    run_python,
+    scalar,
+    statements,
+    wait_for,
+)
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
 from playbooks.testing.examples import ON_LARGE_DATA
 
@@ -963,14 +973,54 @@ def test_vacuum_summarises_complete_brin_ranges_only(brin):
     assert _heap(plan)["Lossy Heap Blocks"] == 128
 
 
-def test_brin_autosummarize_is_a_storage_parameter(brin):
+@contextlib.contextmanager
+def _autovacuum_naptime(conn: Any, seconds: int) -> Iterator[None]:
+    """This worker's server wakes autovacuum every `seconds` (ALTER SYSTEM and a reload), for
+    a test to wait for autovacuum in bounded time; the default again afterwards."""
+    conn.execute(f"ALTER SYSTEM SET autovacuum_naptime = {seconds}")
+    conn.execute("SELECT pg_reload_conf()")
+    try:
+        wait_for(
+            lambda: scalar(conn, "SHOW autovacuum_naptime"),
+            "the reload",
+            10,
+            accept=lambda shown: shown == f"{seconds}s",
+        )
+        yield
+    finally:
+        conn.execute("ALTER SYSTEM RESET autovacuum_naptime")
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def test_brin_autosummarize_has_autovacuum_summarise_the_range_the_inserts_left(brin):
+    """ "An index created WITH (autosummarize = on) asks autovacuum to summarise each range as
+    soon as the inserts have moved past it": the inserts of brin-new-pages.sql (autovacuum off
+    for the table) fill ranges 640-767 and part of 768-895. Such an index gets the first one
+    summarised, by autovacuum, and not the one being filled; the page's index gets neither."""
     conn, _ = brin
+    conn.execute("CREATE EXTENSION pageinspect")
     conn.execute(
         "CREATE INDEX events_created_at_brin_auto ON events USING brin (created_at) "
         "WITH (autosummarize = on)"
     )
     options = "SELECT reloptions FROM pg_class WHERE relname = 'events_created_at_brin_auto'"
-    assert scalar(conn, options) == ["autosummarize=on"]
+    assert scalar(conn, options) == ["autosummarize=on"]  # a storage parameter of the index
+    assert brin_summaries(conn, "events_created_at_brin_auto") == 5  # pages 0-561
+    path = "postgres/indexing/brin-new-pages.sql"
+    (summarise,) = [i for i, s in enumerate(statements(path)) if "brin_summarize_new" in s]
+    with _autovacuum_naptime(conn, 1):
+        replay(conn, path, upto=summarise)
+        wait_for(
+            lambda: brin_summaries(conn, "events_created_at_brin_auto"),
+            "autovacuum to summarise the range 640-767",
+            30,
+            accept=lambda summaries: summaries == 6,
+        )
+        time.sleep(3)  # three more rounds of autovacuum
+        assert brin_summaries(conn, "events_created_at_brin_auto") == 6
+        assert brin_summaries(conn, "events_created_at_brin") == 5
+    vacuums = "SELECT vacuum_count + autovacuum_count FROM pg_stat_user_tables WHERE relname = %s"
+    assert scalar(conn, vacuums, ("events",)) == 0  # not a VACUUM of the table: the index's request
 
 
 def test_brin_fewer_pages_per_range_read_fewer_pages(brin):
