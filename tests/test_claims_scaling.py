@@ -1187,21 +1187,38 @@ def test_versioned_write_through_refuses_the_slow_readers_old_version(cache):
     assert cached(ns, 7)["full_name"] == "New Name"
 
 
-def test_versioned_write_through_keeps_racing_writers_in_commit_order(cache):
-    ns = cache
+def writers_cache_in_reverse(ns: dict, store: Callable[[Any, dict], Any]) -> None:
+    """Two writers of user 7, through the snippet's write-through with `store` as its cache
+    update: W1 commits version 2; before W1 updates the cache, W2 commits version 3 and caches
+    it; then W1's update reaches the cache."""
     conn, other, r = ns["conn"], ns["other"], ns["r"]
-    # W1 commits version 2; before W1 updates the cache, W2 commits version 3 and caches it.
-    original = ns["cache_if_newer"]
 
     def late(r_, user):
-        ns["cache_if_newer"] = original
+        ns["cache_if_newer"] = store
         ns["rename_user_write_through"](other, r, 7, "Second")
-        return original(r_, user)
+        return store(r_, user)
 
     ns["cache_if_newer"] = late
     ns["rename_user_write_through"](conn, r, 7, "First")
     assert in_db(ns, 7)["full_name"] == "Second"
-    assert cached(ns, 7)["full_name"] == "Second"
+
+
+def test_versioned_write_through_keeps_racing_writers_in_commit_order(cache):
+    writers_cache_in_reverse(cache, cache["cache_if_newer"])
+    assert cached(cache, 7)["full_name"] == "Second"
+
+
+def test_write_through_without_the_version_check_caches_the_writer_that_came_last(cache):
+    """ "Write-through has the same problem between two writers whose cache updates arrive in
+    the opposite order of their commits": the same interleaving, with a plain SET in place of
+    the snippet's check."""
+
+    def plain_set(r, user):
+        return r.set(cache["key"](user["id"]), json.dumps(user), ex=cache["TTL"])
+
+    writers_cache_in_reverse(cache, plain_set)
+    assert cached(cache, 7)["full_name"] == "First"  # stale: the older commit, cached last
+    assert cached(cache, 7)["version"] == in_db(cache, 7)["version"] - 1
 
 
 def test_stale_entry_remains_possible_if_the_newer_entry_vanishes_first(cache):
