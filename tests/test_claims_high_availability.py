@@ -169,9 +169,13 @@ class Failover:
             marker.start()
             time.sleep(1.0)
             self.log_sizes = {m.name: _size(m.log) for m in cluster.members}
+            left, asked_at = lease_left(cluster), time.monotonic()
             kill_started = time.monotonic()
             cluster.kill(self.old)  # returns once the postmaster is gone
             self.killed_at = time.monotonic()
+            # What the leader key still had to live then, at least (etcd rounds down, and a
+            # renewal since would only add to it).
+            self.key_left = left - (self.killed_at - asked_at)
             # Acknowledgements recorded in the first GRACE seconds may be answers to commits made
             # before the WAL senders stopped (this thread and the writer's share a loaded CPU).
             self.acked_while_paused = load.acked_after(self.paused_at + GRACE)
@@ -201,7 +205,8 @@ class Failover:
         self.seconds = load.acked_at[first] - self.killed_at
         print(
             f"\n{'sync' if synchronous else 'async'} failover {self.old.name} -> {self.new.name}: "
-            f"new leader accepted a write after {self.seconds:.1f}s; "
+            f"new leader accepted a write after {self.seconds:.1f}s "
+            f"(the leader key had {self.key_left:.1f}s left); "
             f"{len(self.acknowledged)} acknowledged, {len(self.acked_while_paused)} of them while "
             f"the standbys were cut off, {len(self.lost)} lost; "
             f"{self.rate_before:.0f} commits/s before the cut-off, {self.rate_paused:.0f} during it; "
@@ -285,6 +290,15 @@ def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
     return run.rejoined
 
 
+def lease_left(cluster: patroni.Cluster) -> int:
+    """The whole seconds the leader key's lease has left, as etcd reports them."""
+    _, lease = cluster.keys()["leader"]
+    out = cluster.etcdctl("lease", "timetolive", format(lease, "x"))
+    found = re.search(r"remaining\((-?\d+)s\)", out)
+    assert found, out
+    return int(found[1])
+
+
 def bounds(cluster: patroni.Cluster) -> tuple[float, float]:
     """No replica may take over before the leader key expires, `ttl` after its last renewal,
     which the leader made at most `loop_wait` + `retry_timeout` before it died (a renewal that
@@ -365,6 +379,8 @@ def test_a_new_leader_accepts_writes_after_the_leader_key_expires(cluster, clien
     run = failover(cluster, client, synchronous=True)
     low, high = bounds(cluster)
     assert low <= run.seconds < high, (run.seconds, low, high)
+    # "No replica may take over while the key lives": not before the lease left at the kill ran out.
+    assert run.seconds >= run.key_left, (run.seconds, run.key_left)
 
 
 def test_the_multi_host_url_reaches_the_new_leader(cluster, client):
@@ -544,6 +560,8 @@ def test_asynchronous_failover_loses_the_commits_the_standbys_never_received(clu
     assert run.lost == acknowledged[first : first + len(run.lost)]
     low, high = bounds(cluster)
     assert low <= run.seconds < high, (run.seconds, low, high)
+    # "No replica may take over while the key lives": not before the lease left at the kill ran out.
+    assert run.seconds >= run.key_left, (run.seconds, run.key_left)
     # "when the old leader rejoins they are rewound away"
     log = rejoin(cluster, run)
     assert "pg_rewind exit code=0" in log, log[-3000:]
