@@ -591,9 +591,20 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 with _read_then_vacuumed(p, s, standby) as report:
+                    pid = report.info.backend_pid
                     wait_replayed(p, s, timeout=CONFLICT_DELAY_S + 10)
                     with pytest.raises(psycopg.errors.SerializationFailure) as ended:
                         report.execute(second)
+                    # The standby ended the session, not only the statement: its process is
+                    # gone, and the client sees the connection closed (psycopg may learn that
+                    # only on the next statement, when the FATAL arrived before the close).
+                    session = "SELECT count(*) FROM pg_stat_activity WHERE pid = %s"
+                    wait_for(
+                        lambda: scalar(s, session, [pid]) == 0, "the report's session gone", 10
+                    )
+                    if not report.broken:
+                        with pytest.raises(psycopg.OperationalError):
+                            report.execute("SELECT 1")
                     assert report.broken
                 assert str(ended.value).startswith(
                     "terminating connection due to conflict with recovery"
