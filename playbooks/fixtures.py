@@ -31,6 +31,7 @@ FIXTURE_ENGINES: dict[str, frozenset[str]] = {
     "_replicated_schema": _PG,
     "primary_url": _PG,
     "replica_url": _PG,
+    "primary_and_replica": _PG,
     "pgbouncer_url": frozenset({"pgbouncer", "postgres"}),
     "mariadb_conn": frozenset({"mariadb"}),
     "redis_client": frozenset({"redis"}),

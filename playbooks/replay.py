@@ -8,8 +8,9 @@ page. An engine error propagates as the driver raised it, expected (`error=`) or
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,20 @@ def wait_for(
         if time.monotonic() >= deadline:
             raise AssertionError(f"not within {timeout:g} s: {what} (last: {found!r})")
         time.sleep(interval)
+
+
+@contextlib.contextmanager
+def system_settings(conn: Any, **settings: str) -> Iterator[None]:
+    """ALTER SYSTEM SET each setting on `conn`'s PostgreSQL server and reload; RESET them and
+    reload again on the way out. What waits for the new values to act is the caller's."""
+    from psycopg import sql
+
+    for name, value in settings.items():
+        conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), value))
+    conn.execute("SELECT pg_reload_conf()")
+    try:
+        yield
+    finally:
+        for name in settings:
+            conn.execute(sql.SQL("ALTER SYSTEM RESET {}").format(sql.Identifier(name)))
+        conn.execute("SELECT pg_reload_conf()")

@@ -731,24 +731,21 @@ def test_pg_dumpall_takes_one_snapshot_per_database(cluster):
 # --- a replica is not a backup ----------------------------------------------------------------
 
 
-def test_a_drop_on_the_primary_reaches_the_replica(primary_url, replica_url):
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        p.execute("CREATE TABLE invoices (id int PRIMARY KEY)")
-        p.execute("INSERT INTO invoices SELECT generate_series(1, 1000)")
-        wait_replayed(p, r)
-        assert scalar(r, "SELECT count(*) FROM invoices") == 1000
-        started = time.monotonic()
-        p.execute("DROP TABLE invoices")
-        while scalar(r, "SELECT to_regclass('invoices') IS NOT NULL"):
-            assert time.monotonic() - started < REPLICA_BOUND, "the standby kept the table"
-            time.sleep(0.01)
-        gone = time.monotonic() - started
-        print(f"\nthe standby lost the table {gone:.3f} s after the DROP")
-        with pytest.raises(psycopg.errors.UndefinedTable):
-            r.execute("SELECT count(*) FROM invoices")
+def test_a_drop_on_the_primary_reaches_the_replica(primary_and_replica):
+    p, r = primary_and_replica
+    p.execute("CREATE TABLE invoices (id int PRIMARY KEY)")
+    p.execute("INSERT INTO invoices SELECT generate_series(1, 1000)")
+    wait_replayed(p, r)
+    assert scalar(r, "SELECT count(*) FROM invoices") == 1000
+    started = time.monotonic()
+    p.execute("DROP TABLE invoices")
+    while scalar(r, "SELECT to_regclass('invoices') IS NOT NULL"):
+        assert time.monotonic() - started < REPLICA_BOUND, "the standby kept the table"
+        time.sleep(0.01)
+    gone = time.monotonic() - started
+    print(f"\nthe standby lost the table {gone:.3f} s after the DROP")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        r.execute("SELECT count(*) FROM invoices")
 
 
 # --- nothing outlives a killed run -----------------------------------------------------------------

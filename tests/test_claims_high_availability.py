@@ -218,7 +218,7 @@ class Failover:
     received: dict[str, int] = {}  # standby → WAL received (sync mode, before the kill)
 
     def logged_since_kill(self, member: patroni.Member) -> str:
-        return member.log.read_bytes()[self.log_sizes[member.name] :].decode(errors="replace")
+        return _logged_since(member, self.log_sizes[member.name])
 
     def _received(self, cluster: patroni.Cluster) -> dict[str, int]:
         """How far into the WAL each standby has received, in bytes, asked of each one."""
@@ -237,6 +237,11 @@ class Failover:
 
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
+
+
+def _logged_since(member: patroni.Member, size: int) -> str:
+    """What `member` logged after its log was `size` bytes long."""
+    return member.log.read_bytes()[size:].decode(errors="replace")
 
 
 _done: dict[str, Failover | BaseException] = {}
@@ -283,10 +288,10 @@ def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
     """The old leader of `run` started again and streaming from the new leader (once per
     failover); what it logged since it started (the same member may have rejoined before)."""
     if run.rejoined is None:
-        before = len(run.old.log.read_text()) if run.old.log.exists() else 0
+        before = _size(run.old.log)
         cluster.start_member(run.old)
         cluster.wait_streaming(cluster.wait_leader(WAIT), [run.old.name], WAIT)
-        run.rejoined = run.old.log.read_text()[before:]
+        run.rejoined = _logged_since(run.old, before)
     return run.rejoined
 
 

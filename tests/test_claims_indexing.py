@@ -8,10 +8,8 @@ Heap Fetches), sizes by ratios measured in the same database, never costs or tim
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -26,6 +24,7 @@ from playbooks.replay import (
     run_python,
     scalar,
     statements,
+    system_settings,
     wait_for,
 )
 from playbooks.sql import explain, index_names, node_types, plan_nodes, snippet
@@ -973,25 +972,6 @@ def test_vacuum_summarises_complete_brin_ranges_only(brin):
     assert _heap(plan)["Lossy Heap Blocks"] == 128
 
 
-@contextlib.contextmanager
-def _autovacuum_naptime(conn: Any, seconds: int) -> Iterator[None]:
-    """This worker's server wakes autovacuum every `seconds` (ALTER SYSTEM and a reload), for
-    a test to wait for autovacuum in bounded time; the default again afterwards."""
-    conn.execute(f"ALTER SYSTEM SET autovacuum_naptime = {seconds}")
-    conn.execute("SELECT pg_reload_conf()")
-    try:
-        wait_for(
-            lambda: scalar(conn, "SHOW autovacuum_naptime"),
-            "the reload",
-            10,
-            accept=lambda shown: shown == f"{seconds}s",
-        )
-        yield
-    finally:
-        conn.execute("ALTER SYSTEM RESET autovacuum_naptime")
-        conn.execute("SELECT pg_reload_conf()")
-
-
 def test_brin_autosummarize_has_autovacuum_summarise_the_range_the_inserts_left(brin):
     """ "An index created WITH (autosummarize = on) asks autovacuum to summarise each range as
     soon as the inserts have moved past it": the inserts of brin-new-pages.sql (autovacuum off
@@ -1008,12 +988,13 @@ def test_brin_autosummarize_has_autovacuum_summarise_the_range_the_inserts_left(
     assert brin_summaries(conn, "events_created_at_brin_auto") == 5  # pages 0-561
     path = "postgres/indexing/brin-new-pages.sql"
     (summarise,) = [i for i, s in enumerate(statements(path)) if "brin_summarize_new" in s]
-    with _autovacuum_naptime(conn, 1):
+    # autovacuum wakes every second on this worker's server while the test looks
+    with system_settings(conn, autovacuum_naptime="1"):
         replay(conn, path, upto=summarise)
         wait_for(
             lambda: brin_summaries(conn, "events_created_at_brin_auto"),
             "autovacuum to summarise the range 640-767",
-            30,
+            10,
             accept=lambda summaries: summaries == 6,
         )
         time.sleep(3)  # three more rounds of autovacuum
@@ -1125,22 +1106,19 @@ def test_idx_scan_counts_the_searches_of_the_index(new_pg_db):
     assert counted == {"5": 1, "5, 500, 5000": 3, "5, 6, 7": adjacent}
 
 
-def test_a_standby_counts_its_own_index_scans(primary_url, replica_url):
+def test_a_standby_counts_its_own_index_scans(primary_and_replica):
     """ "Each replica keeps its own, and an index used only by queries on a replica shows zero
     scans on the primary"."""
     from playbooks.engines.replica import wait_replayed
 
     scans = "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'lookups_pkey'"
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        p.execute("CREATE TABLE lookups (id int PRIMARY KEY)")
-        p.execute("INSERT INTO lookups SELECT generate_series(1, 1000)")
-        wait_replayed(p, r)
-        r.execute("SET enable_seqscan = off")
-        assert r.execute("SELECT id FROM lookups WHERE id = 7").fetchall() == [(7,)]
-        assert (flushed_stats(r, scans)[0], flushed_stats(p, scans)[0]) == (1, 0)
+    p, r = primary_and_replica
+    p.execute("CREATE TABLE lookups (id int PRIMARY KEY)")
+    p.execute("INSERT INTO lookups SELECT generate_series(1, 1000)")
+    wait_replayed(p, r)
+    r.execute("SET enable_seqscan = off")
+    assert r.execute("SELECT id FROM lookups WHERE id = 7").fetchall() == [(7,)]
+    assert (flushed_stats(r, scans)[0], flushed_stats(p, scans)[0]) == (1, 0)
 
 
 def test_unused_query_lists_unscanned_indexes_that_enforce_nothing(new_pg_db):

@@ -36,6 +36,7 @@ from playbooks.replay import (
     run_python,
     scalar,
     statements,
+    system_settings,
     wait_for,
 )
 from playbooks.sql import node_types, plan_nodes
@@ -73,29 +74,23 @@ def test_the_standby_is_a_streaming_hot_standby_made_by_pg_basebackup(replicatio
         assert f"port={primary.port}" in conninfo and "host=127.0.0.1" in conninfo
 
 
-def test_a_write_on_the_primary_becomes_visible_on_the_replica(primary_url, replica_url):
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        p.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
-        p.execute("INSERT INTO notes VALUES (1, 'written on the primary')")
-        wait_replayed(p, r)
-        assert r.execute("SELECT body FROM notes").fetchall() == [("written on the primary",)]
+def test_a_write_on_the_primary_becomes_visible_on_the_replica(primary_and_replica):
+    p, r = primary_and_replica
+    p.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+    p.execute("INSERT INTO notes VALUES (1, 'written on the primary')")
+    wait_replayed(p, r)
+    assert r.execute("SELECT body FROM notes").fetchall() == [("written on the primary",)]
 
 
-def test_a_write_on_the_replica_is_refused(primary_url, replica_url):
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        p.execute("CREATE TABLE notes (id int PRIMARY KEY)")
-        wait_replayed(p, r)
-        for write in ("INSERT INTO notes VALUES (1)", "CREATE TABLE other (id int)"):
-            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction) as refused:
-                r.execute(write)
-            assert refused.value.sqlstate == "25006"
-        assert scalar(p, "SELECT count(*) FROM notes") == 0
+def test_a_write_on_the_replica_is_refused(primary_and_replica):
+    p, r = primary_and_replica
+    p.execute("CREATE TABLE notes (id int PRIMARY KEY)")
+    wait_replayed(p, r)
+    for write in ("INSERT INTO notes VALUES (1)", "CREATE TABLE other (id int)"):
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction) as refused:
+            r.execute(write)
+        assert refused.value.sqlstate == "25006"
+    assert scalar(p, "SELECT count(*) FROM notes") == 0
 
 
 def test_the_router_reads_its_writes_and_falls_back_to_the_primary_under_lag(
@@ -129,47 +124,29 @@ LAG_PRIMARY = statements("postgres/scaling/replication-lag-primary.sql")[0]
 LAG_STANDBY = statements("postgres/scaling/replication-lag-standby.sql")[0]
 
 
-def test_the_lag_queries_show_the_backlog_in_bytes(primary_url, replica_url, new_pg_db):
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        p.execute("CREATE TABLE t (n int)")
-        wait_replayed(p, r)
-        caught_up = wait_for(
-            lambda: p.execute(LAG_PRIMARY).fetchone(),
-            "no backlog",
-            10,
-            accept=lambda row: row[3] == 0,
-        )
-        assert caught_up[:3] == ("replica1", "streaming", "async")
-        standby, received, replayed, backlog, delay = r.execute(LAG_STANDBY).fetchone()
-        assert standby is True and received == replayed and backlog == 0
-        assert delay.total_seconds() == 0
-        r.execute("SELECT pg_wal_replay_pause()")
-        try:
-            p.execute("INSERT INTO t SELECT generate_series(1, 1000)")
-            behind = wait_for(
-                lambda: r.execute(LAG_STANDBY).fetchone(),
-                "a backlog on the standby",
-                10,
-                accept=lambda row: row[3] > 0,
-            )
-            assert behind[1] != behind[2]  # received, not replayed
-            wait_for(
-                lambda: p.execute(LAG_PRIMARY).fetchone(),
-                "a backlog on the primary",
-                10,
-                accept=lambda row: row[3] > 0,
-            )
-            wait_for(
-                lambda: r.execute(LAG_STANDBY).fetchone()[4],
-                "0.2 s without replay",
-                10,
-                accept=lambda d: d.total_seconds() >= 0.2,
-            )
-        finally:
-            r.execute("SELECT pg_wal_replay_resume()")
+def lag_row(conn: psycopg.Connection, query: str, what: str, until: Callable) -> tuple:
+    """The row a lag query gives on `conn`, once `until(row)` holds (within 10 s)."""
+    return wait_for(lambda: conn.execute(query).fetchone(), what, 10, accept=until)
+
+
+def test_the_lag_queries_show_the_backlog_in_bytes(primary_and_replica, new_pg_db):
+    p, r = primary_and_replica
+    p.execute("CREATE TABLE t (n int)")
+    wait_replayed(p, r)
+    caught_up = lag_row(p, LAG_PRIMARY, "no backlog", lambda row: row[3] == 0)
+    assert caught_up[:3] == ("replica1", "streaming", "async")
+    standby, received, replayed, backlog, delay = r.execute(LAG_STANDBY).fetchone()
+    assert standby is True and received == replayed and backlog == 0
+    assert delay.total_seconds() == 0
+    r.execute("SELECT pg_wal_replay_pause()")
+    try:
+        p.execute("INSERT INTO t SELECT generate_series(1, 1000)")
+        behind = lag_row(r, LAG_STANDBY, "a backlog on the standby", lambda row: row[3] > 0)
+        assert behind[1] != behind[2]  # received, not replayed
+        lag_row(p, LAG_PRIMARY, "a backlog on the primary", lambda row: row[3] > 0)
+        lag_row(r, LAG_STANDBY, "0.2 s without replay", lambda row: row[4].total_seconds() >= 0.2)
+    finally:
+        r.execute("SELECT pg_wal_replay_resume()")
     # in a database without a standby: no row on the primary, NULLs from the standby functions
     plain = new_pg_db("none")
     assert plain.execute(LAG_PRIMARY).fetchall() == []
@@ -212,44 +189,36 @@ def test_each_standby_lag_row_agrees_with_itself_while_wal_streams_in(primary_ur
         assert backlog == _lsn(received) - _lsn(replayed) >= 0
 
 
-def test_replay_lag_moves_only_when_the_standby_reports(primary_url, replica_url):
+def test_replay_lag_moves_only_when_the_standby_reports(primary_and_replica):
     """The primary computes replay_lag when the standby reports its positions: when WAL arrives,
     then every wal_receiver_status_interval (10 s by default; 1 s here, to keep the test short).
     While replay stands still it grows in steps, one per report, and trails the standby's own
     measure by up to that interval; once the standby has caught up and nothing more comes, it is
     NULL."""
     interval = 1.0
-    with (
-        psycopg.connect(primary_url, autocommit=True) as p,
-        psycopg.connect(replica_url, autocommit=True) as r,
-    ):
-        default = "SELECT boot_val FROM pg_settings WHERE name = 'wal_receiver_status_interval'"
-        assert scalar(r, default) == "10"  # seconds
-        p.execute("CREATE TABLE stalled (n int)")
+    p, r = primary_and_replica
+    default = "SELECT boot_val FROM pg_settings WHERE name = 'wal_receiver_status_interval'"
+    assert scalar(r, default) == "10"  # seconds
+    p.execute("CREATE TABLE stalled (n int)")
+    wait_replayed(p, r)
+    seen: list[tuple[float, Any, Any]] = []  # (when, replay_lag on the primary, delay)
+    with system_settings(r, wal_receiver_status_interval=f"{interval:.0f}s"):
+        r.execute("SELECT pg_wal_replay_pause()")
+        try:
+            p.execute("INSERT INTO stalled SELECT generate_series(1, 1000)")
+            started = time.monotonic()
+            while time.monotonic() - started < 15:
+                lag = p.execute(LAG_PRIMARY).fetchone()[4]
+                delay = r.execute(LAG_STANDBY).fetchone()[4]
+                seen.append((time.monotonic() - started, lag, delay))
+                if lag is not None and lag.total_seconds() >= 2 * interval:
+                    break
+                time.sleep(0.05)
+        finally:
+            r.execute("SELECT pg_wal_replay_resume()")
         wait_replayed(p, r)
-        seen: list[tuple[float, Any, Any]] = []  # (when, replay_lag on the primary, delay)
-        with _settings(r, wal_receiver_status_interval=f"{interval:.0f}s"):
-            r.execute("SELECT pg_wal_replay_pause()")
-            try:
-                p.execute("INSERT INTO stalled SELECT generate_series(1, 1000)")
-                started = time.monotonic()
-                while time.monotonic() - started < 15:
-                    lag = p.execute(LAG_PRIMARY).fetchone()[4]
-                    delay = r.execute(LAG_STANDBY).fetchone()[4]
-                    seen.append((time.monotonic() - started, lag, delay))
-                    if lag is not None and lag.total_seconds() >= 2 * interval:
-                        break
-                    time.sleep(0.05)
-            finally:
-                r.execute("SELECT pg_wal_replay_resume()")
-            wait_replayed(p, r)
-            idle = wait_for(
-                lambda: p.execute(LAG_PRIMARY).fetchone(),
-                "replay_lag NULL",
-                10,
-                accept=lambda row: row[4] is None,
-            )
-        p.execute("DROP TABLE stalled")
+        idle = lag_row(p, LAG_PRIMARY, "replay_lag NULL", lambda row: row[4] is None)
+    p.execute("DROP TABLE stalled")
     elapsed, last, _ = seen[-1]
     assert last is not None and last.total_seconds() >= 2 * interval, seen[-3:]  # it grew
     # never ahead of the standby's own measure, and behind it by most of an interval before a
@@ -293,20 +262,6 @@ def own_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Se
 
 def _connect(server: engines.Server) -> psycopg.Connection:
     return psycopg.connect(server.url("postgres"), autocommit=True)
-
-
-@contextlib.contextmanager
-def _settings(conn: psycopg.Connection, **settings: str) -> Iterator[None]:
-    """ALTER SYSTEM SET on `conn`'s server and a reload; RESET and a reload afterwards."""
-    for name, value in settings.items():
-        conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), value))
-    conn.execute("SELECT pg_reload_conf()")
-    try:
-        yield
-    finally:
-        for name in settings:
-            conn.execute(sql.SQL("ALTER SYSTEM RESET {}").format(sql.Identifier(name)))
-        conn.execute("SELECT pg_reload_conf()")
 
 
 class Background:
@@ -371,7 +326,7 @@ def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair
         assert (
             scalar(p, "SELECT boot_val FROM pg_settings WHERE name = 'wal_writer_delay'") == "200"
         )
-    with _connect(primary) as p, _connect(standby) as s, _settings(p, wal_writer_delay="10s"):
+    with _connect(primary) as p, _connect(standby) as s, system_settings(p, wal_writer_delay="10s"):
         # The WAL writer writes asynchronous commits every wal_writer_delay; at 10 s it leaves
         # the window open long enough to look (though an asynchronous commit wakes a WAL
         # writer that has gone idle). An attempt where it wrote before the standby was asked,
@@ -451,7 +406,7 @@ def test_a_slot_keeps_wal_for_its_absent_standby_until_max_slot_wal_keep_size(ow
             [(slot, active, status, retained)] = p.execute(slots).fetchall()
             assert (slot, active, status) == ("replica2", False, "reserved")
             assert retained >= 4 * segment and _has_segment(p, kept)  # kept past a checkpoint
-            with _settings(p, max_slot_wal_keep_size="32MB"):
+            with system_settings(p, max_slot_wal_keep_size="32MB"):
                 rows = wait_for(
                     lambda: p.execute(slots).fetchall(),
                     "the slot no longer reserved",
@@ -472,7 +427,7 @@ def test_a_slot_keeps_wal_for_its_absent_standby_until_max_slot_wal_keep_size(ow
             p.execute("SELECT pg_drop_replication_slot('replica2')")
         # wal_keep_size: a fixed amount, kept whoever needs it
         for keep, still_there in (("64MB", True), ("0", False)):
-            with _settings(p, wal_keep_size=keep):
+            with system_settings(p, wal_keep_size=keep):
                 current = scalar(p, "SELECT pg_walfile_name(pg_current_wal_lsn())")
                 _write_segments(p, 3)
                 assert _has_segment(p, current) is still_there, keep
@@ -569,7 +524,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
         before = _conflicts(s, "confl_snapshot")
         try:
             # -1: replay waits at the VACUUM for as long as the report runs
-            with _settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
+            with system_settings(s, max_standby_streaming_delay="-1", hot_standby_feedback="off"):
                 _no_xmin_fed_back(p)
                 with _read_then_vacuumed(p, s, standby) as report:
                     end = scalar(p, "SELECT pg_current_wal_lsn()")
@@ -587,7 +542,7 @@ def test_vacuum_on_the_primary_cancels_standby_queries_that_need_the_rows(own_pa
             assert _conflicts(s, "confl_snapshot") == before
             # a delay: replay waits at most that long, then ends a report idle in its transaction
             p.execute("DROP TABLE readings")
-            with _settings(
+            with system_settings(
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 with _read_then_vacuumed(p, s, standby) as report:
@@ -663,7 +618,7 @@ def test_the_delay_counts_from_the_wals_arrival(own_pair):
     second = statements("postgres/scaling/standby-conflict-standby.sql")[2]
     with _connect(primary) as p, _connect(standby) as s:
         try:
-            with _settings(
+            with system_settings(
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 _no_xmin_fed_back(p)
@@ -719,7 +674,7 @@ def test_vacuum_cutting_a_loaded_tables_empty_tail_ends_standby_reports_despite_
         if major not in stated:
             pytest.fail(f"PostgreSQL {major}: the page states {sorted(stated)} only")
         loaded, vacuumed = stated[major]
-        with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
+        with system_settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
             wait_for(
                 lambda: _feedback(p),
                 "an xmin on the slot",
@@ -771,7 +726,7 @@ def test_hot_standby_feedback_keeps_the_rows_on_the_primary_but_not_against_lock
     begin, first, second, commit = statements("postgres/scaling/standby-conflict-standby.sql")
     [keep_tail] = statements("postgres/scaling/standby-conflict-keep-tail.sql")
     with _connect(primary) as p, _connect(standby) as s:
-        with _settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
+        with system_settings(s, max_standby_streaming_delay="0", hot_standby_feedback="on"):
             # through a slot, the standby's oldest xmin is kept on the slot, not the walsender
             wait_for(
                 lambda: _feedback(p),

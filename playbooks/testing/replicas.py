@@ -7,6 +7,7 @@ databases (or a schema) of its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,18 @@ def replica_url(
 ) -> str:
     """The URL of the same schema on the standby (read-only)."""
     return _in_schema(replication[1].url(_replicated_db), _replicated_schema)
+
+
+@pytest.fixture
+def primary_and_replica(primary_url: str, replica_url: str) -> Iterator[tuple[Any, Any]]:
+    """(primary, standby): autocommit psycopg connections to this test's schema on each."""
+    import psycopg
+
+    with (
+        psycopg.connect(primary_url, autocommit=True) as primary,
+        psycopg.connect(replica_url, autocommit=True) as standby,
+    ):
+        yield primary, standby
 
 
 @pytest.fixture(scope="session")
