@@ -104,6 +104,15 @@ MUTATIONS = [
         "a checkout gives up after pool_timeout",
     ),
     M(
+        "ha-ttl-below-the-rule",
+        "snippets/postgres/high-availability/patroni.yml",
+        "    ttl: 10  #",
+        "    ttl: 3  #",
+        "tests/test_claims_high_availability.py -k loses_etcd",
+        "with ttl >= loop_wait + 2 x retry_timeout a leader cut off from etcd stops writing before "
+        "its key runs out (with ttl 3 it wrote on for 2.4 s after)",
+    ),
+    M(
         "unique-index-accepts-duplicate",
         "snippets/postgres/indexing/unique.sql",
         "-- example: data=sample error=unique_violation",

@@ -583,15 +583,43 @@ def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):
     hosts = [f"127.0.0.1:{m.pg_port}" for m in cluster.members]
     url = client["leader_url"](hosts, "postgres", cluster.password, "postgres")
     ttl = dcs(cluster)["ttl"]
-    cluster.stop_etcd()
-    stopped = time.monotonic()
+    # A writer on the leader alone, from before etcd stops until the leader refuses it.
+    on(cluster, leader, "TRUNCATE ha_writes")
+    load = Load(
+        client["Writer"](
+            client["leader_url"](
+                [f"127.0.0.1:{leader.pg_port}"], "postgres", cluster.password, "postgres"
+            )
+        )
+    )
+    load.start()
+    try:
+        wait_for(lambda: len(load.acked_at) >= 20, "20 commits before etcd stops")
+        left, asked_at = lease_left(cluster), time.monotonic()
+        cluster.stop_etcd()
+        stopped = time.monotonic()
+        # When the key would have run out had the other members' etcd lived on (etcd rounds
+        # the lease down, so it would have lived at least this long).
+        key_ends = asked_at + left
 
-    def read_only() -> bool:
-        return on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is True
+        def read_only() -> bool:
+            return on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is True
 
-    wait_for(read_only, "the leader turning read-only without etcd")
-    seconds = time.monotonic() - stopped
-    print(f"\nwithout etcd, {leader.name} was read-only after {seconds:.1f}s")
+        wait_for(read_only, "the leader turning read-only without etcd")
+        seconds = time.monotonic() - stopped
+    finally:
+        load.halt.set()
+        load.join(30)
+    last_write = max(load.acked_at.values())
+    print(
+        f"\nwithout etcd, {leader.name} acknowledged its last write {last_write - stopped:.1f}s "
+        f"after etcd stopped, {key_ends - last_write:.1f}s before its key would have run out "
+        f"({left}s of lease left); read-only after {seconds:.1f}s"
+    )
+    # It was writing when etcd stopped, and it stopped writing while its key still lived: a
+    # member that took the key once it ran out would never have been a second writer.
+    assert load.acked_after(stopped)
+    assert last_write < key_ends, (last_write - stopped, key_ends - stopped)
     assert seconds < 3 * ttl
     # No member accepts writes now: a multi-host URL asking for read-write finds none.
     with pytest.raises(psycopg.OperationalError):
