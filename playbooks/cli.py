@@ -381,8 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playbook",
         description="Work through the dbarch handbook's checklists from the terminal, keep\n"
-        "every answer, and check a live PostgreSQL database with the handbook's own\n"
-        "queries.",
+        "every answer, and check a live PostgreSQL, MySQL or MariaDB database with the\n"
+        "handbook's own queries.",
         epilog=EPILOG,
         formatter_class=formatter,
     )
@@ -444,20 +444,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "check",
-        "run the handbook's diagnostic queries against a live PostgreSQL, read-only",
+        "run the handbook's diagnostic queries against a live PostgreSQL, MySQL or MariaDB, "
+        "read-only",
         "playbook check --dsn postgresql://app@db/shop --fail-on warning\n"
         "  playbook check --dsn mysql://app@db/shop --only duplicate-indexes\n\n"
-        "Every query runs in a read-only transaction with statement_timeout=5s and\n"
-        "lock_timeout=1s (PostgreSQL: search_path pinned to pg_catalog), and a server\n"
-        "that stops answering is dropped after 8 s. Run it as a role granted\n"
-        "pg_monitor, not as a superuser. Each finding prints the SQL that fixes it,\n"
-        "the lock that SQL takes, and its revert. Exit 1 when a finding reaches\n"
-        "--fail-on, 2 when the database cannot be reached.",
+        "A mysql:// or mariadb:// URL runs the MySQL and MariaDB checks (--list\n"
+        "with such a --dsn lists them). Every query runs in a read-only transaction\n"
+        "limited to 5 s, waiting 1 s at most for a lock (PostgreSQL: search_path\n"
+        "pinned to pg_catalog), and a server that stops answering is dropped after\n"
+        "8 s. Never run it as a superuser: on PostgreSQL use a role granted\n"
+        "pg_monitor; on MySQL and MariaDB an account with SELECT on the database and\n"
+        "on performance_schema. Each finding prints the SQL that fixes it, the lock\n"
+        "that SQL takes, and its revert. Exit 1 when a finding reaches --fail-on, 2\n"
+        "when the database cannot be reached.",
     )
     p.add_argument(
         "--dsn",
-        help="a libpq connection string or postgresql:// URL (default: $DATABASE_URL); "
-        "its password is never printed",
+        help="a libpq connection string, a postgresql:// URL, or a mysql:// or mariadb:// "
+        "URL (default: $DATABASE_URL); its password is never printed",
     )
     p.add_argument("--phase", help="only the checks of this phase")
     p.add_argument("--only", metavar="ID,…", help="only these checks (ids as --list shows them)")
@@ -484,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "lint",
-        "check PostgreSQL migrations for locks, rewrites and scans before they run",
+        "check PostgreSQL migrations (MariaDB and MySQL ones with --engine mariadb) for "
+        "locks, rewrites and scans before they run",
         "playbook lint db/migrations/ --format github\n\n"
         "Exit 0 clean, 1 when a warning or error is found (info does not fail),\n"
         "2 when an input cannot be read. Silence one statement with a comment on\n"
@@ -503,7 +508,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--queries", action="store_true", help="the files hold application queries, not migrations"
     )
-    p.add_argument("--engine", choices=("postgres", "mariadb"), default="postgres")
+    p.add_argument(
+        "--engine",
+        choices=("postgres", "mariadb"),
+        default="postgres",
+        help="the files' dialect: mariadb for MariaDB and MySQL migrations (no --dsn or "
+        "--queries with it; default postgres)",
+    )
     p.set_defaults(func=cmd_lint)
     return parser
 

@@ -203,6 +203,19 @@ MUTATIONS = [
         "a duplicate that also enforces uniqueness is named so",
     ),
     M(
+        "mariadb-check-reads-constraints",
+        "snippets/mariadb/checks/tables-without-primary-key.sql",
+        """  AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS AS k
+                  WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME
+                    AND k.INDEX_NAME = 'PRIMARY')""",
+        """  AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS AS c
+                  WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
+                    AND c.CONSTRAINT_TYPE = 'PRIMARY KEY')""",
+        "tests/test_check_mysql.py -k pages_account",
+        "the account the page recommends finds what an admin finds (MariaDB shows it no "
+        "constraints)",
+    ),
+    M(
         "check-connection-writable",
         "playbooks/checks.py",
         "conn.read_only = True",

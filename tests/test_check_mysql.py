@@ -8,8 +8,10 @@ the owner's stored functions and views are never run, and bad targets are one li
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,13 +19,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pymysql
 import pytest
 
-from playbooks import checks_mysql
+from playbooks import checks_mysql, paths
 from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import start_local
+from playbooks.examples import page_fences
 
 PLAYBOOK = [sys.executable, "-m", "playbooks.cli"]
 
@@ -541,3 +545,94 @@ def test_a_server_that_stops_answering_mid_check_is_given_up(measured_server, me
     assert finding.severity == "error" and "did not answer within" in finding.evidence
     assert "redundant-indexes" in finding.evidence  # the checks that did not run are named
     assert not conn.open
+
+
+# --- the account the page recommends ------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def pages_account(url: str, admin: Any) -> Iterator[str]:
+    """The URL of `url`'s database as the account docs/checks.md tells readers to create for the
+    check (its statements as shown, with a name, a password and the database filled in)."""
+    (fence,) = [
+        f
+        for f in page_fences(paths.DOCS / "checks.md", paths.DOCS)
+        if "GRANT SELECT ON performance_schema" in f.body
+    ]
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/")
+    user, password = f"auditor_{os.getpid()}_{time.monotonic_ns() % 10**9}", secrets.token_hex(8)
+    shown = fence.body.replace("auditor", user).replace("choose-a-long-one", password)
+    assert "shop.*" in shown
+    sql(admin, shown.replace("shop.*", f"`{database}`.*").rstrip().rstrip(";"))
+    try:
+        yield f"{parts.scheme}://{user}:{password}@{parts.hostname}:{parts.port}/{database}"
+    finally:
+        sql(admin, f"DROP USER {user}")
+
+
+def scanned_and_planted(conn: Any) -> set[tuple[str, str, str]]:
+    """The planted schema, and a table read by full scans whose second index never served."""
+    expected = plant(conn)
+    sql(
+        conn,
+        "CREATE TABLE scanned (id int PRIMARY KEY, v int, w int, KEY scanned_v (v), "
+        f"KEY scanned_w (w));\nINSERT INTO scanned VALUES {values(2000, lambda i: (i, i, i))}",
+    )
+    for _ in range(12):
+        sql(conn, "SELECT COUNT(*) FROM scanned IGNORE INDEX (scanned_v, scanned_w) WHERE v > 5")
+    sql(conn, "SELECT id FROM scanned FORCE INDEX (scanned_v) WHERE v = 7")
+    return expected
+
+
+USAGE_CHECKS = {"unused-indexes", "full-scan-heavy-tables"}
+
+
+def sees_what_an_admin_sees(url: str, admin: Any) -> set[tuple[str, str, str]]:
+    """The planted problems, checked as the admin and as the page's account: the same findings.
+    Without the page's second GRANT, the usage checks fail and say why."""
+    expected = scanned_and_planted(admin)
+    as_admin = check(url, min_stats_age_days=0)
+    # what is planted is found (an index found unused as well as redundant is a warning)
+    assert {(c, o) for c, _, o in expected} <= {(c, o) for c, _, o in as_admin}
+    with pages_account(url, admin) as auditor:
+        assert check(auditor, min_stats_age_days=0) == as_admin
+        # why the primary-key check reads STATISTICS: MariaDB shows this account no constraints
+        constraints = (
+            "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = %s"
+        )
+        database = urlsplit(url).path.lstrip("/")
+        with checks_mysql.connect_read_only(auditor) as conn, conn.cursor() as cur:
+            cur.execute(constraints, [database])
+            seen = cur.fetchone()[0]
+        with admin.cursor() as cur:
+            cur.execute(constraints, [database])
+            assert cur.fetchone()[0] > 0
+        assert seen == 0 if _is_mariadb(admin) else seen > 0
+        sql(admin, f"REVOKE SELECT ON performance_schema.* FROM {urlsplit(auditor).username}")
+        without = check(auditor, min_stats_age_days=0)
+    # the usage checks fail and name the privilege; the rest find the same objects (a redundant
+    # index no longer known to be unused is info again)
+    denied = {
+        c
+        for c, severity, why in without
+        if severity == "error" and "denied" in why and "table_io_waits_summary" in why
+    }
+    assert denied == USAGE_CHECKS, without
+    assert {(c, o) for c, _, o in without if c not in USAGE_CHECKS} == {
+        (c, o) for c, _, o in as_admin if c not in USAGE_CHECKS
+    }
+    return as_admin
+
+
+def test_the_pages_account_finds_what_an_admin_finds(db) -> None:
+    """On the suite's server of each version: MariaDB keeps performance_schema OFF, MySQL ON."""
+    url, conn = db
+    sees_what_an_admin_sees(url, conn)
+
+
+def test_the_pages_account_measures_usage_with_performance_schema_on(measured_db) -> None:
+    url, conn = measured_db
+    as_admin = sees_what_an_admin_sees(url, conn)
+    assert ("unused-indexes", "warning", "scanned.scanned_w") in as_admin
+    assert ("full-scan-heavy-tables", "warning", "scanned") in as_admin
