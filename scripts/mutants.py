@@ -113,6 +113,22 @@ MUTATIONS = [
         "its key runs out (with ttl 3 it wrote on for 2.4 s after)",
     ),
     M(
+        "sample-load-without-flush",
+        "docs/sample-schema.md",
+        "SELECT generate_sample_data(2000);\nSELECT pg_stat_force_next_flush();\n",
+        "SELECT generate_sample_data(2000);\n",
+        "tests/test_claims_sample_schema.py -k fresh_statistics",
+        "loading the sample as the page shows leaves statistics the check does not call stale",
+    ),
+    M(
+        "sandbox-load-without-flush",
+        "playbooks/sandbox.py",
+        'conn.execute("SELECT pg_stat_force_next_flush()")',
+        "pass",
+        "tests/test_cli.py -k sandbox_serves",
+        "the sandbox's sample has fresh statistics: playbook check finds none stale",
+    ),
+    M(
         "unique-index-accepts-duplicate",
         "snippets/postgres/indexing/unique.sql",
         "-- example: data=sample error=unique_violation",

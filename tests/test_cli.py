@@ -253,6 +253,19 @@ def test_sandbox_serves_the_sample_schema_until_ctrl_c(tmp_path) -> None:
     url = child.match.group(1)
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
+        # The statistics are those of the loaded tables, as the VACUUM ANALYZE that ends the
+        # load left them: no row changed since, and the live rows counted once.
+        assert (
+            conn.execute(
+                "SELECT relname, n_mod_since_analyze, n_live_tup FROM pg_stat_user_tables"
+                " WHERE relname IN ('orders', 'order_items', 'customers', 'events')"
+                " AND (n_mod_since_analyze > 0 OR n_live_tup <> (SELECT reltuples FROM pg_class"
+                "      WHERE oid = relid))"
+            ).fetchall()
+            == []
+        )
+        checked = playbook("check", "--dsn", url, "--only", "stale-statistics")
+        assert "stale-statistics" not in checked.stdout, checked.stdout
         pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         # read while the backend lives: its /proc entry goes with the connection
         postmaster = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
