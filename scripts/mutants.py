@@ -458,7 +458,16 @@ def pytest(project: Path, args: list[str]) -> tuple[int, float, str]:
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:xdist"]
         + args,
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+        # PYTHONPATH: the commands the tests start (playbook, sandbox) import the copy's
+        # playbooks too, not the checkout the venv's .pth points at.
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(project), os.environ.get("PYTHONPATH")])
+            ),
+        },
         capture_output=True,
         text=True,
     )
