@@ -285,12 +285,19 @@ def _failover(cluster: patroni.Cluster, client: dict, synchronous: bool) -> Fail
 
 
 def rejoin(cluster: patroni.Cluster, run: Failover) -> str:
-    """The old leader of `run` started again and streaming from the new leader (once per
-    failover); what it logged since it started (the same member may have rejoined before)."""
+    """The old leader of `run` started again, streaming from the new leader and taking
+    connections (once per failover); what it logged since it started (the same member may have
+    rejoined before)."""
     if run.rejoined is None:
         before = _size(run.old.log)
         cluster.start_member(run.old)
         cluster.wait_streaming(cluster.wait_leader(WAIT), [run.old.name], WAIT)
+        # A standby streams before its replay is consistent, and refuses connections until it
+        # is (after pg_rewind, until it has replayed past the leader's old end: seen in CI).
+        wait_for(
+            lambda: on(cluster, run.old, "SELECT pg_is_in_recovery()")[0][0],
+            "the rejoined member to accept connections",
+        )
         run.rejoined = _logged_since(run.old, before)
     return run.rejoined
 
