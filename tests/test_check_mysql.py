@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 import pymysql
 import pytest
 
-from playbooks import checks_mysql, paths
+from playbooks import checks_mysql, engines, paths
 from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import start_local
 from playbooks.examples import page_fences
+from playbooks.testing.summary import VERSIONS
 
 PLAYBOOK = [sys.executable, "-m", "playbooks.cli"]
 
@@ -460,27 +461,60 @@ def measured_server() -> Iterator[Any]:
     server.stop()
 
 
-@pytest.fixture
-def measured_db(measured_server) -> Iterator[tuple[str, Any]]:
+@pytest.fixture(scope="module")
+def usage_server(request: pytest.FixtureRequest, measured_server) -> Iterator[Any]:
+    """A server of this run's MariaDB or MySQL version with performance_schema ON: the local
+    measured_server by default; in a row of the matrix, a container of the row's version."""
+    engine, version = request.config.stash[VERSIONS].get("mariadb", ("mariadb", ""))
+    if not version:
+        yield measured_server
+        return
+    saved = mariadb_engine.SETTINGS
+    mariadb_engine.SETTINGS = (*saved, "--performance-schema=ON")  # MySQL's is ON already
+    try:
+        server = engines.start(engine, version)
+    finally:
+        mariadb_engine.SETTINGS = saved
+    yield server
+    server.stop()
+
+
+def _database_on(server: Any) -> Iterator[tuple[str, Any]]:
     name = f"dbarch_ps_{time.monotonic_ns()}"
     admin = pymysql.connect(
-        host=measured_server.host,
-        port=measured_server.port,
-        user=measured_server.user,
-        password=measured_server.password,
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=server.password,
         autocommit=True,
     )
     with admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE {name}")
         cur.execute(f"USE {name}")
-    yield measured_server.url(name), admin
+    yield server.url(name), admin
     with admin.cursor() as cur:
         cur.execute(f"DROP DATABASE {name}")
     admin.close()
 
 
-def test_usage_checks_measure_with_performance_schema_and_say_how_old(measured_db) -> None:
-    url, conn = measured_db
+@pytest.fixture
+def measured_db(measured_server) -> Iterator[tuple[str, Any]]:
+    """A database on the local measured_server (whose process the stall test may pause)."""
+    yield from _database_on(measured_server)
+
+
+@pytest.fixture
+def usage_db(usage_server) -> Iterator[tuple[str, Any]]:
+    """A database on this run's version, with performance_schema ON."""
+    with checks_mysql.connect_read_only(usage_server.url("mysql")) as conn, conn.cursor() as cur:
+        cur.execute("SELECT @@performance_schema, VERSION()")
+        on, version = cur.fetchone()
+    assert on, f"performance_schema is OFF on {version}"
+    yield from _database_on(usage_server)
+
+
+def test_usage_checks_measure_with_performance_schema_and_say_how_old(usage_db) -> None:
+    url, conn = usage_db
     sql(
         conn,
         "CREATE TABLE scanned (id int PRIMARY KEY, v int, w int, KEY scanned_v (v), "
@@ -516,8 +550,8 @@ def test_usage_checks_measure_with_performance_schema_and_say_how_old(measured_d
     assert ("unused-indexes", "warning", "scanned.scanned_w") in check(url, min_stats_age_days=0)
 
 
-def test_an_index_a_foreign_key_needs_is_never_called_unused(measured_db) -> None:
-    url, conn = measured_db
+def test_an_index_a_foreign_key_needs_is_never_called_unused(usage_db) -> None:
+    url, conn = usage_db
     sql(
         conn,
         "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int, "
@@ -631,8 +665,8 @@ def test_the_pages_account_finds_what_an_admin_finds(db) -> None:
     sees_what_an_admin_sees(url, conn)
 
 
-def test_the_pages_account_measures_usage_with_performance_schema_on(measured_db) -> None:
-    url, conn = measured_db
+def test_the_pages_account_measures_usage_with_performance_schema_on(usage_db) -> None:
+    url, conn = usage_db
     as_admin = sees_what_an_admin_sees(url, conn)
     assert ("unused-indexes", "warning", "scanned.scanned_w") in as_admin
     assert ("full-scan-heavy-tables", "warning", "scanned") in as_admin
