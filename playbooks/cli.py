@@ -498,7 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", metavar="FILE", nargs="*", help="SQL files, directories, or - (stdin)")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
-    p.add_argument("--pg-version", type=int, metavar="N", help="PostgreSQL major version (11-18)")
+    p.add_argument(
+        "--pg-version",
+        type=int,
+        metavar="N",
+        help="the PostgreSQL major version the migrations will run on (11-18; default: the "
+        "--dsn server's, else 18)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     p.add_argument(
         "--dsn",
@@ -522,17 +528,16 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_lint(args: argparse.Namespace) -> int:
     from . import lint
 
-    version = args.pg_version or lint.DEFAULT_PG_VERSION
-    if version not in lint.PG_VERSIONS:
-        raise CliError(f"--pg-version {version}: supported are 11 to 18")
+    if args.pg_version is not None and args.pg_version not in lint.PG_VERSIONS:
+        raise CliError(f"--pg-version {args.pg_version}: supported are 11 to 18")
     if args.list_rules:
-        print(lint.list_rules(version), end="")
+        print(lint.list_rules(args.pg_version or lint.DEFAULT_PG_VERSION), end="")
         return EXIT_OK
     if not args.files:
         raise CliError("name a migration file, a directory or - for stdin (or --list-rules)")
     try:
         return lint.main(
-            args.files, args.format, version, args.dsn or "", args.queries, args.engine
+            args.files, args.format, args.pg_version, args.dsn or "", args.queries, args.engine
         )
     except lint.LintInputError as e:
         raise CliError(str(e)) from e

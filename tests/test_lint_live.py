@@ -126,3 +126,33 @@ def test_a_query_the_database_cannot_plan_is_reported_not_passed(pg_url, tmp_pat
     found = lint_json("--queries", "--dsn", pg_url, str(queries))["findings"]
     assert [(f["rule"], f["line"]) for f in found] == [("not-explained", 1), ("not-explained", 2)]
     assert 'relation "nowhere" does not exist' in found[0]["message"]
+
+
+def test_without_pg_version_the_rules_follow_the_servers_version(pg_url, tmp_path):
+    """A virtual generated column rewrites nothing from PostgreSQL 18 on; linted against a
+    server, the migration is judged for that server's version unless --pg-version says
+    otherwise, which wins and is named."""
+    migration = tmp_path / "generated.sql"
+    migration.write_text(
+        "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n"
+        "ALTER TABLE orders ADD COLUMN doubled numeric GENERATED ALWAYS AS (total * 2);\n"
+    )
+    with psycopg.connect(pg_url) as conn:
+        major = conn.info.server_version // 10000
+    found = lint_json("--dsn", pg_url, str(migration))
+    assert found["judged_for"] == f"PostgreSQL {major}"
+    assert [f["rule"] for f in found["findings"]] == (
+        [] if major >= 18 else ["add-column-rewrites"]
+    )
+    other = 17 if major == 18 else 18
+    done = subprocess.run(
+        [*PLAYBOOK, "--pg-version", str(other), "--dsn", pg_url, str(migration)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert f"1 file(s) checked for PostgreSQL {other}: " in done.stdout
+    assert done.stderr == (
+        f"playbook lint: judged for PostgreSQL {other} (--pg-version); "
+        f"the --dsn server runs {major}\n"
+    )

@@ -133,10 +133,12 @@ def expand(names: list[str]) -> list[str]:
     return files
 
 
-def render(findings: list[Finding], fmt: str, checked: int) -> str:
+def render(findings: list[Finding], fmt: str, checked: int, target: str = "") -> str:
+    """`target`: what the rules judged for ("PostgreSQL 18"), named in the summary."""
     if fmt == "json":
         found = [{**asdict(f), "doc": f.doc} for f in findings]
-        return json.dumps({"files": checked, "findings": found}, indent=2) + "\n"
+        judged = {"judged_for": target} if target else {}
+        return json.dumps({"files": checked, **judged, "findings": found}, indent=2) + "\n"
     if fmt == "github":
         level = {"error": "error", "warning": "warning", "info": "notice"}
         return "".join(
@@ -151,7 +153,8 @@ def render(findings: list[Finding], fmt: str, checked: int) -> str:
     ]
     failing = sum(f.fails for f in findings)
     lines.append(
-        f"{checked} file(s) checked: {failing} finding(s) that fail the run, "
+        f"{checked} file(s) checked{f' for {target}' if target else ''}: "
+        f"{failing} finding(s) that fail the run, "
         f"{len(findings) - failing} info"
     )
     return "\n".join(lines) + "\n"
@@ -179,16 +182,18 @@ def list_rules(pg_version: int) -> str:
 def main(
     files: list[str],
     fmt: str = "text",
-    pg_version: int = DEFAULT_PG_VERSION,
+    pg_version: int | None = None,
     dsn: str = "",
     queries: bool = False,
     engine: str = "postgres",
 ) -> int:
-    """Lint the files; print the findings; 0 clean, 1 findings that fail. LintInputError: 2."""
+    """Lint the files; print the findings; 0 clean, 1 findings that fail. LintInputError: 2.
+    Without `pg_version`, the rules follow the --dsn server's major version, else the default."""
     if engine == "mariadb" and (dsn or queries):
         raise LintInputError("--dsn and --queries read PostgreSQL only, not --engine mariadb")
     names = expand(files)
     conn = _connect(dsn) if dsn else None
+    pg_version = _judged_for(pg_version, conn)
     findings: list[Finding] = []
     try:
         for name in names:
@@ -201,8 +206,33 @@ def main(
     finally:
         if conn is not None:
             conn.close()
-    sys.stdout.write(render(findings, fmt, len(names)))
+    target = f"PostgreSQL {pg_version}" if engine == "postgres" and not queries else ""
+    sys.stdout.write(render(findings, fmt, len(names), target))
     return 1 if any(f.fails for f in findings) else 0
+
+
+def _judged_for(asked: int | None, conn: Any) -> int:
+    """The major version the rules follow: --pg-version, else the server's, else the default;
+    a server the rules do not know is judged as the nearest version they do, and said so."""
+    server = conn.info.server_version // 10000 if conn is not None else None
+    if asked is not None:
+        if server is not None and server != asked:
+            print(
+                f"playbook lint: judged for PostgreSQL {asked} (--pg-version); "
+                f"the --dsn server runs {server}",
+                file=sys.stderr,
+            )
+        return asked
+    if server is None:
+        return DEFAULT_PG_VERSION
+    nearest = min(max(server, PG_VERSIONS.start), PG_VERSIONS.stop - 1)
+    if nearest != server:
+        print(
+            f"playbook lint: the --dsn server runs PostgreSQL {server}; judged for {nearest}, "
+            "the nearest version the rules know",
+            file=sys.stderr,
+        )
+    return nearest
 
 
 def _connect(dsn: str) -> Any:  # a psycopg connection; psycopg is imported only with --dsn
