@@ -380,3 +380,38 @@ def test_the_suites_postgresql_keeps_its_files_in_memory(postgres_server) -> Non
     if os.environ.get("TMPDIR") == servers.MEMORY_DIR:
         assert _file_system(data) == "tmpfs", data
     assert data.startswith(tempfile.gettempdir() + "/"), data
+
+
+def test_under_xdist_the_controller_starts_the_one_dockerd_its_workers_share(monkeypatch) -> None:
+    """With --engine-versions and -n, each worker starting its own daemon on the one data root
+    would wait for another worker's to stop (at the end of the run): the run hung for 10 min.
+    The controller starts one before the workers exist and names it in DBARCH_DOCKER_SOCKET."""
+    from types import SimpleNamespace
+
+    from playbooks.engines import dockerd
+    from playbooks.testing import options
+
+    started, stopped, cleanups = [], [], []
+    daemon = SimpleNamespace(socket="/run/x/docker.sock", stop=lambda: stopped.append(1))
+    monkeypatch.setattr(dockerd.Dockerd, "start", lambda self: started.append(1) or daemon)
+    monkeypatch.delenv("DBARCH_DOCKER_SOCKET", raising=False)
+
+    def config(workers: int | None, worker: bool = False) -> SimpleNamespace:
+        c = SimpleNamespace(
+            getoption=lambda name, default=None: workers if name == "numprocesses" else default,
+            add_cleanup=cleanups.append,
+        )
+        if worker:
+            c.workerinput = {}
+        return c
+
+    options._share_one_dockerd(config(None))  # no xdist: the run starts its daemon when needed
+    options._share_one_dockerd(config(2, worker=True))  # a worker uses its controller's
+    assert started == [] and "DBARCH_DOCKER_SOCKET" not in os.environ
+    options._share_one_dockerd(config(2))
+    assert started == [1] and os.environ["DBARCH_DOCKER_SOCKET"] == "/run/x/docker.sock"
+    options._share_one_dockerd(config(2))  # already named (scripts/matrix): not a second one
+    assert started == [1]
+    (cleanup,) = cleanups
+    cleanup()
+    assert stopped == [1] and "DBARCH_DOCKER_SOCKET" not in os.environ

@@ -41,6 +41,34 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     config.stash[REQUIRED] = required
     config.stash[VERSIONS] = engine_versions(config.getoption("--engine-versions"))
+    if config.stash[VERSIONS]:
+        _share_one_dockerd(config)
+
+
+def _share_one_dockerd(config: pytest.Config) -> None:
+    """Under xdist, one Docker daemon for every worker, started here before they are: one data
+    root holds one daemon, so a worker starting its own would wait for another worker's to stop,
+    which it does only when the run ends (a run that hung 10 minutes, then failed). scripts/matrix
+    starts it itself and names it in DBARCH_DOCKER_SOCKET, which the workers inherit."""
+    import os
+
+    from playbooks.engines.dockerd import Dockerd, DockerUnavailable
+
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return
+    if os.environ.get("DBARCH_DOCKER_SOCKET"):
+        return
+    try:
+        daemon = Dockerd().start()
+    except DockerUnavailable:
+        return  # each worker says why its containers cannot start
+    os.environ["DBARCH_DOCKER_SOCKET"] = str(daemon.socket)
+
+    def stop() -> None:
+        os.environ.pop("DBARCH_DOCKER_SOCKET", None)
+        daemon.stop()
+
+    config.add_cleanup(stop)
 
 
 def unavailable(config: pytest.Config, engine: str, reason: str) -> None:
