@@ -156,3 +156,16 @@ def test_without_pg_version_the_rules_follow_the_servers_version(pg_url, tmp_pat
         f"playbook lint: judged for PostgreSQL {other} (--pg-version); "
         f"the --dsn server runs {major}\n"
     )
+    # What the server does with it: on 18 the column is virtual and the table keeps its file;
+    # before 18 the statement does not parse without STORED, and with it the table is rewritten.
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        node = "SELECT pg_relation_filenode('orders')"
+        before = conn.execute(node).fetchone()[0]
+        alter = migration.read_text().splitlines()[-1]
+        if major >= 18:
+            conn.execute(alter)
+        else:
+            with pytest.raises(psycopg.errors.SyntaxError):  # STORED is required
+                conn.execute(alter)
+            conn.execute(alter.replace(");", ") STORED;"))
+        assert (conn.execute(node).fetchone()[0] != before) == (major < 18)
