@@ -446,17 +446,23 @@ def test_a_stalled_server_cannot_hang_the_check(silent_port: int) -> None:
     assert time.monotonic() - started < checks_mysql.DEADLINE_S + 10
 
 
-@pytest.fixture(scope="module")
-def measured_server() -> Iterator[Any]:
-    """A MariaDB of this machine's binaries with performance_schema ON (MariaDB's is OFF)."""
+def _with_performance_schema(start: Callable[[], Any]) -> Any:
+    """A server `start` starts with performance_schema ON (MariaDB's is OFF, MySQL's ON)."""
     saved = mariadb_engine.SETTINGS
     mariadb_engine.SETTINGS = (*saved, "--performance-schema=ON")
     try:
-        server = start_local("mariadb")
-    except Exception as e:  # noqa: BLE001 - no local MariaDB: the matrix's MySQL covers it
-        pytest.skip(f"no local MariaDB with performance_schema: {e}")
+        return start()
     finally:
         mariadb_engine.SETTINGS = saved
+
+
+@pytest.fixture(scope="module")
+def measured_server() -> Iterator[Any]:
+    """A MariaDB of this machine's binaries with performance_schema ON (MariaDB's is OFF)."""
+    try:
+        server = _with_performance_schema(lambda: start_local("mariadb"))
+    except Exception as e:  # noqa: BLE001 - no local MariaDB: the matrix's MySQL covers it
+        pytest.skip(f"no local MariaDB with performance_schema: {e}")
     yield server
     server.stop()
 
@@ -469,12 +475,7 @@ def usage_server(request: pytest.FixtureRequest, measured_server) -> Iterator[An
     if not version:
         yield measured_server
         return
-    saved = mariadb_engine.SETTINGS
-    mariadb_engine.SETTINGS = (*saved, "--performance-schema=ON")  # MySQL's is ON already
-    try:
-        server = engines.start(engine, version)
-    finally:
-        mariadb_engine.SETTINGS = saved
+    server = _with_performance_schema(lambda: engines.start(engine, version))
     yield server
     server.stop()
 
