@@ -113,6 +113,14 @@ MUTATIONS = [
         "its key runs out (with ttl 3 it wrote on for 2.4 s after)",
     ),
     M(
+        "dump-restore-without-create",
+        "snippets/postgres/backup/dump.sh",
+        "--dbname=postgres --create --exit-on-error",
+        "--dbname=postgres --exit-on-error",
+        "tests/test_claims_backup.py -k pg_dump_restores",
+        "the page's restore of a dump brings the database back with its grants and settings",
+    ),
+    M(
         "sample-load-without-flush",
         "docs/sample-schema.md",
         "SELECT generate_sample_data(2000);\nSELECT pg_stat_force_next_flush();\n",

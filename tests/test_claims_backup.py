@@ -537,6 +537,10 @@ def ledger(cluster: Cluster) -> str:
         conn.execute("CREATE ROLE ledger_owner NOLOGIN")
         conn.execute("CREATE ROLE auditor NOLOGIN")
         conn.execute("CREATE DATABASE ledger")
+        # Grants and settings of the database itself, as docs/operations/security.md has them.
+        conn.execute("REVOKE CONNECT, TEMPORARY ON DATABASE ledger FROM PUBLIC")
+        conn.execute("GRANT CONNECT ON DATABASE ledger TO auditor")
+        conn.execute("ALTER DATABASE ledger SET statement_timeout = '30s'")
     with cluster.sql("ledger") as conn:
         conn.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance numeric NOT NULL)")
         conn.execute("INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, 100) g")
@@ -576,6 +580,32 @@ def _owner_and_grants(server: Server, password: str, database: str) -> tuple[str
     return owner, [g for (g,) in grantees if g != owner]  # the owner's own rights aside
 
 
+def _database_rights(server: Server, password: str, database: str) -> dict[str, Any]:
+    """Who may connect to `database` (PUBLIC is grantee 0) and the settings made for it."""
+    with psycopg.connect(
+        host=server.host, port=server.port, user="postgres", password=password, dbname="postgres"
+    ) as conn:
+        return {
+            "public_connects": scalar(
+                conn,
+                "SELECT datacl IS NULL OR EXISTS (SELECT FROM aclexplode(datacl) a "
+                "WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT') "
+                "FROM pg_database WHERE datname = %s",
+                (database,),
+            ),
+            "auditor_connects": scalar(
+                conn, "SELECT has_database_privilege('auditor', %s, 'CONNECT')", (database,)
+            ),
+            "settings": scalar(
+                conn,
+                "SELECT coalesce(array_agg(c ORDER BY c), '{}') FROM pg_db_role_setting s "
+                "JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) c "
+                "WHERE d.datname = %s AND s.setrole = 0",
+                (database,),
+            ),
+        }
+
+
 def test_pg_dump_restores_elsewhere_but_roles_need_pg_dumpall_globals(
     cluster, ledger, second_server
 ):
@@ -597,17 +627,28 @@ def test_pg_dump_restores_elsewhere_but_roles_need_pg_dumpall_globals(
     # The roles carry their password hashes: the file is as secret as the passwords.
     assert "SCRAM-SHA-256$" in roles
 
-    psql, createdb, restore = commands(DUMP, "restore")
+    psql, restore = commands(DUMP, "restore")
+
+    def into(database: str, exit_on_error: bool = True) -> list[str]:
+        """The page's pg_restore, into a database createdb made: without --create."""
+        argv = [a for a in restore if a != "--create"]
+        argv = [a if a != "--dbname=postgres" else f"--dbname={database}" for a in argv]
+        return argv if exit_on_error else [a for a in argv if a != "--exit-on-error"]
+
+    def createdb(database: str, password: str) -> None:
+        host_and_user = [a for a in restore if a.startswith(("--host=", "--username="))]
+        cluster.run(["createdb", *host_and_user, database, *target], password=password)
+
     # Without the globals: the restore fails on the missing role (and without --exit-on-error
     # it goes on, and the table ends up owned by whoever restored it, granted to nobody).
-    cluster.run([*createdb[:-1], "ledger_bare"] + target, password=second_server.password)
-    strict = [a if a != "--dbname=ledger" else "--dbname=ledger_strict" for a in restore]
-    cluster.run([*createdb[:-1], "ledger_strict"] + target, password=second_server.password)
-    stopped = cluster.run(strict + target, check=False, password=second_server.password)
+    createdb("ledger_strict", second_server.password)
+    stopped = cluster.run(
+        into("ledger_strict") + target, check=False, password=second_server.password
+    )
     assert stopped.returncode != 0
     assert 'role "ledger_owner" does not exist' in stopped.stderr
-    bare = [a if a != "--dbname=ledger" else "--dbname=ledger_bare" for a in restore]
-    bare.remove("--exit-on-error")
+    createdb("ledger_bare", second_server.password)
+    bare = into("ledger_bare", exit_on_error=False)
     failed = cluster.run(bare + target, check=False, password=second_server.password)
     assert failed.returncode != 0
     assert 'role "ledger_owner" does not exist' in failed.stderr
@@ -619,9 +660,30 @@ def test_pg_dump_restores_elsewhere_but_roles_need_pg_dumpall_globals(
     cluster.run(psql + target, password=second_server.password)
     # The globals set the target's postgres password to the source's: log in with that now.
     password = cluster.server.password
-    cluster.run(createdb + target, password=password)
+    # Into a database createdb made, the tables' owner and grants come back, the database's own
+    # grants and settings do not: PUBLIC may connect again, the REVOKE is undone.
+    createdb("ledger_plain", password)
+    cluster.run(into("ledger_plain") + target, password=password)
+    assert _owner_and_grants(second_server, password, "ledger_plain") == (
+        "ledger_owner",
+        ["auditor"],
+    )
+    assert _database_rights(second_server, password, "ledger_plain") == {
+        "public_connects": True,
+        "auditor_connects": True,  # as PUBLIC: every role may
+        "settings": [],
+    }
+    # The page's restore, with --create: the database comes from the dump, as it was.
     cluster.run(restore + target, password=password)
     assert _owner_and_grants(second_server, password, "ledger") == ("ledger_owner", ["auditor"])
+    assert _database_rights(second_server, password, "ledger") == {
+        "public_connects": False,
+        "auditor_connects": True,
+        "settings": ["statement_timeout=30s"],
+    }
+    assert _database_rights(cluster.server, cluster.server.password, "ledger") == (
+        _database_rights(second_server, password, "ledger")
+    )
 
 
 def test_pg_dump_reads_every_table_in_one_snapshot(cluster, ledger):

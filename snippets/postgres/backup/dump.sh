@@ -5,10 +5,11 @@ pg_dump --host=db1.internal --username=postgres --format=custom --file=ledger.du
 pg_dumpall --host=db1.internal --username=postgres --globals-only --file=globals.sql
 # --8<-- [end:dump]
 # --8<-- [start:restore]
-# On the new server: the roles first, then the database.
+# On the new server: the roles first, then the database. --create makes the database from the
+# dump, with its grants and settings (REVOKE CONNECT … FROM PUBLIC); --dbname is where to start.
 psql --host=db2.internal --username=postgres --dbname=postgres --file=globals.sql
-createdb --host=db2.internal --username=postgres ledger
-pg_restore --host=db2.internal --username=postgres --dbname=ledger --exit-on-error ledger.dump
+pg_restore --host=db2.internal --username=postgres --dbname=postgres --create --exit-on-error \
+    ledger.dump
 # --8<-- [end:restore]
 # --8<-- [start:all]
 # Every database of the cluster, and the globals, in one SQL file: one database after another.
