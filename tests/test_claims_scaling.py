@@ -924,6 +924,65 @@ def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclu
     assert {"events_p_2024_11", "events_p_2024_12"} & set(_partitions(observer)) == set()
 
 
+def test_a_partition_made_apart_and_attached_does_not_queue_behind_readers(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, "postgres/scaling/partition-range.sql", upto=RANGE_SETUP)
+    reader, probe, observer = (connect_like(conn) for _ in range(3))
+    probe.execute("SET lock_timeout = '100ms'")
+    _reading(reader)
+    # The form partition-range.sql makes its months with: ACCESS EXCLUSIVE on events_p, behind
+    # the reader, and every new query behind it.
+    running = Background(
+        conn,
+        "CREATE TABLE events_p_2026_12 PARTITION OF events_p "
+        "FOR VALUES FROM ('2026-12-01 00:00+00') TO ('2027-01-01 00:00+00')",
+    )
+    waiting = _waits_for(observer, conn.info.backend_pid, bool)
+    assert waiting == [("relation", "events_p", "AccessExclusiveLock")]
+    assert blocked(probe, "SELECT count(*) FROM events_p")
+    reader.execute("COMMIT")
+    assert running.join() is None
+    # The page's job, while a reader and a writer of events_p keep their transactions open.
+    _reading(reader)
+    writer = connect_like(conn)
+    writer.execute("BEGIN")
+    writer.execute("UPDATE events_p SET payload = '{}' WHERE id = (SELECT min(id) FROM events_p)")
+    done = replay(conn, "postgres/scaling/partition-premake.sql")
+    assert done.results[-1][0].startswith("INSERT")
+    assert not blocked(probe, "SELECT count(*) FROM events_p")
+    held = observer.execute(
+        "SELECT mode FROM pg_locks WHERE pid = %s AND relation = 'events_p'::regclass",
+        [conn.info.backend_pid],
+    ).fetchall()
+    assert held == []  # autocommit: nothing left held after the job
+    writer.execute("COMMIT")
+    reader.execute("COMMIT")
+    assert {"events_p_2026_11", "events_p_2026_12"} <= set(_partitions(observer))
+    assert scalar(observer, "SELECT count(*) FROM events_p_2026_11") == 1
+
+
+def _attach_lock(conn: psycopg.Connection) -> str:
+    """The locks the page's job takes on events_p, read inside its own transaction."""
+    create, attach = statements("postgres/scaling/partition-premake.sql")[1:3]
+    conn.execute("BEGIN")
+    conn.execute(create)
+    conn.execute(attach)
+    modes = conn.execute(
+        "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+        "AND relation = 'events_p'::regclass ORDER BY mode"
+    ).fetchall()
+    conn.execute("ROLLBACK")
+    return ", ".join(m for (m,) in modes)
+
+
+def test_attach_partition_takes_share_update_exclusive_on_the_parent(new_pg_db):
+    conn = new_pg_db("sample")
+    replay(conn, "postgres/scaling/partition-range.sql", upto=RANGE_SETUP)
+    # LIKE reads the parent's definition (ACCESS SHARE); ATTACH takes SHARE UPDATE EXCLUSIVE:
+    # neither conflicts with the ROW EXCLUSIVE of writers or the ACCESS SHARE of readers.
+    assert _attach_lock(conn) == "AccessShareLock, ShareUpdateExclusiveLock"
+
+
 def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_pg_db):
     conn = new_pg_db("sample")
     replay(conn, "postgres/scaling/partition-range.sql", upto=RANGE_SETUP)
