@@ -121,6 +121,23 @@ MUTATIONS = [
         "the page's restore of a dump brings the database back with its grants and settings",
     ),
     M(
+        "premake-partition-of",
+        "snippets/postgres/scaling/partition-premake.sql",
+        "CREATE TABLE events_p_2026_11 (LIKE events_p INCLUDING DEFAULTS);\n"
+        "ALTER TABLE events_p ATTACH PARTITION events_p_2026_11\n",
+        "CREATE TABLE events_p_2026_11 PARTITION OF events_p\n",
+        "tests/test_claims_scaling.py -k made_apart",
+        "the page's partition job does not wait behind a reader of the partitioned table",
+    ),
+    M(
+        "restore-by-name-without-set",
+        "snippets/postgres/backup/restore.sh",
+        "    --set=20261204-101500F_20261204-103000I \\\n",
+        "",
+        "tests/test_claims_backup.py",
+        "a restore to a point older than the latest backup reaches it with --set",
+    ),
+    M(
         "sample-load-without-flush",
         "docs/sample-schema.md",
         "SELECT generate_sample_data(2000);\nSELECT pg_stat_force_next_flush();\n",

@@ -73,6 +73,7 @@ PAGE_DATA = "/var/lib/postgresql/15/main"
 PAGE_DRILL = "/var/lib/postgresql/15/drill"
 PAGE_REPO = "/var/lib/pgbackrest"
 PAGE_TIME = "2026-12-04 10:41:07.250+00"
+PAGE_LABEL = "20261204-101500F_20261204-103000I"
 
 
 # --- running the page's commands ---------------------------------------------------------------
@@ -494,6 +495,52 @@ def test_the_restore_is_fast_on_the_sample_data(drill, request):
     assert f"under {RTO_BOUND} seconds" in " ".join(PAGE.read_text().split())
 
 
+NOT_REACHED = "recovery ended before configured recovery target was reached"
+
+
+def _restore_ends(cluster: Cluster, section: str, drill_dir: str) -> tuple[str, bool]:
+    """Restore with the page's `section` into `drill_dir`, start the copy and wait until it is
+    promoted or gives up: the server's log, and whether the copy has `order_items`."""
+    cluster.replace[PAGE_DRILL] = str(cluster.work / drill_dir)
+    (argv,) = commands(RESTORE, section)
+    cluster.run(argv)
+    try:
+        server = cluster.start_restored(cluster.work / drill_dir, f"{drill_dir}-run")
+    except RuntimeError as e:  # it exited before it answered: the log is in the message
+        return str(e), False
+    log = cluster.work / f"{drill_dir}-run" / "postgres.log"
+    promoted = "database system is ready to accept connections"
+    try:
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while NOT_REACHED not in log.read_text() and promoted not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.05)
+        if promoted not in log.read_text():
+            return log.read_text(), False
+        with connect(server, "shop", autocommit=True) as conn:
+            return log.read_text(), scalar(conn, "SELECT to_regclass('order_items') IS NOT NULL")
+    finally:
+        server.stop()
+
+
+def test_a_restore_point_older_than_the_latest_backup_needs_the_backup_named(
+    cluster, backups, drill
+):
+    # A later change that reuses the name, after the mistake; then a backup, as a nightly one.
+    with cluster.sql("shop") as conn:
+        conn.execute(statements("postgres/backup/restore-point.sql")[0])
+    cluster.run(commands(BACKUP, "incr")[0])
+    # The page's restore by name, as it is: from the latest backup, already past both points.
+    log, _ = _restore_ends(cluster, "name", "drill-latest")
+    assert NOT_REACHED in log, log[-2000:]
+    # With --set naming the last backup before the point (the incremental the drill used):
+    # recovery stops at the first restore point of that name, before the DROP.
+    cluster.replace[PAGE_LABEL] = backups.info["backup"][-1]["label"]
+    log, has_order_items = _restore_ends(cluster, "name-set", "drill-set")
+    assert 'recovery stopping at restore point "before_cleanup"' in log
+    assert has_order_items
+
+
 # --- verifying the repository -----------------------------------------------------------------
 
 
@@ -501,7 +548,7 @@ def test_verify_passes_then_reports_a_corrupted_file_but_exits_zero(cluster, bac
     (verify,) = commands(BACKUP, "verify")
     clean = cluster.run(verify)
     assert "status: ok" in clean.stdout and "status: error" not in clean.stdout, _out(clean)
-    # Every archived WAL segment and every file of each of the three backups checked, all valid.
+    # Every archived WAL segment and every file of each backup checked, all valid.
     assert re.search(r"total WAL checked: (\d+), total valid WAL: \1\b", clean.stdout)
     valid = re.findall(
         r"backup: (\S+), status: valid, total files checked: (\d+), "
@@ -510,7 +557,8 @@ def test_verify_passes_then_reports_a_corrupted_file_but_exits_zero(cluster, bac
     )
     # (The report is printed twice: as the text output, and in the INFO log line.)
     labels = list(dict.fromkeys(label for label, _ in valid))
-    assert labels == [b["label"] for b in backups.info["backup"]], _out(clean)
+    (info,) = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)
+    assert labels == [b["label"] for b in info["backup"]], _out(clean)
     full = backups.info["backup"][0]["label"]
     base = cluster.work / "repo" / "backup" / STANZA / full / "pg_data" / "base"
     victim = max((f for f in base.rglob("*") if f.is_file()), key=lambda f: f.stat().st_size)
@@ -522,9 +570,9 @@ def test_verify_passes_then_reports_a_corrupted_file_but_exits_zero(cluster, bac
     assert found.returncode == 0, _out(found)
     assert "status: error" in found.stdout, _out(found)
     assert f"invalid checksum '{victim.relative_to(base.parents[2])}'" in found.stdout
-    # The differential and the incremental share the full's copy of that file: all three fail.
+    # The differential and the incremental share the full's copy of that file: all of them fail.
     invalid = re.findall(r"backup: (\S+), status: invalid", found.stdout)
-    assert list(dict.fromkeys(invalid)) == [b["label"] for b in backups.info["backup"]], _out(found)
+    assert list(dict.fromkeys(invalid)) == [b["label"] for b in info["backup"]], _out(found)
 
 
 # --- logical backups ------------------------------------------------------------------------------

@@ -3,6 +3,13 @@
 pgbackrest --stanza=demo --pg1-path=/var/lib/postgresql/15/drill \
     --type=name --target=before_cleanup --target-action=promote restore
 # --8<-- [end:name]
+# --8<-- [start:name-set]
+# Only a time target makes pgBackRest choose the backup; for a name it takes the latest. Taken
+# after the restore point, that one starts past it: name the last backup before it (`info`).
+pgbackrest --stanza=demo --pg1-path=/var/lib/postgresql/15/drill \
+    --set=20261204-101500F_20261204-103000I \
+    --type=name --target=before_cleanup --target-action=promote restore
+# --8<-- [end:name-set]
 # --8<-- [start:time]
 pgbackrest --stanza=demo --pg1-path=/var/lib/postgresql/15/drill \
     --type=time "--target=2026-12-04 10:41:07.250+00" --target-action=promote restore
