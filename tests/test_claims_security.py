@@ -333,11 +333,12 @@ def test_pg_monitor_sees_every_query_but_no_data(secure_pg, tls, db):
         set_password(conn, r) for r in ("shop_monitor", "shop_reader", "shop_app")
     )
     with login(secure_pg, tls, "shop_app", app, dbname=name) as a:
-        a.execute("SELECT 'the application is here' AS marker")
+        # An idle session shows its last statement, with the values written into it.
+        a.execute("INSERT INTO shop.invoices (customer, amount) VALUES ('Jane Roe', 12.50)")
         pid = a.info.backend_pid
         seen = "SELECT query FROM pg_stat_activity WHERE pid = %s"
         with login(secure_pg, tls, "shop_monitor", monitor, dbname=name) as m:
-            assert "the application is here" in m.execute(seen, (pid,)).fetchone()[0]
+            assert "VALUES ('Jane Roe', 12.50)" in m.execute(seen, (pid,)).fetchone()[0]
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 m.execute("SELECT * FROM shop.invoices")
         with login(secure_pg, tls, "shop_reader", reader, dbname=name) as r:
@@ -654,18 +655,22 @@ def test_pgaudit_log_set_per_role(secure_pg, tls, db):
     password = set_password(conn, "shop_app")
     log = server_log(conn)
     with login(secure_pg, tls, "shop_app", password, dbname=name) as app:
+        # The role's value replaces the server's 'ddl, role' for its sessions: not added to it.
+        assert scalar(app, "SHOW pgaudit.log") == "write"
         app.execute("INSERT INTO shop.invoices (customer, amount) VALUES ('per-role', 1)")
         app.execute("SELECT count(*) FROM shop.invoices WHERE customer = 'per-role-read'")
+        app.execute("UPDATE shop.invoices SET amount = 2 WHERE customer = 'per-role'")
         app.execute("DELETE FROM shop.invoices WHERE customer = 'per-role'")
         pid = app.info.backend_pid
 
     def mine() -> list[str]:
         found = [ln for ln in log.read_text().splitlines() if f"[{pid}]" in ln and "AUDIT" in ln]
-        return found if len(found) >= 2 else []
+        return found if len(found) >= 3 else []
 
-    audit = wait_for(mine, "two WRITE lines of the shop_app session", WAIT)
+    audit = wait_for(mine, "three WRITE lines of the shop_app session", WAIT)
     assert [a.split("AUDIT: ")[1].split(",")[3:5] for a in audit] == [
         ["WRITE", "INSERT"],
+        ["WRITE", "UPDATE"],
         ["WRITE", "DELETE"],
     ]
     assert not any("per-role-read" in a for a in audit)
