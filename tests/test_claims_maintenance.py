@@ -173,6 +173,42 @@ def test_vacuum_freeze_advances_relfrozenxid(ops_db):
     assert int(xid_after) - int(xid_before) >= 2000  # relfrozenxid moved forward
 
 
+def _vacuum_verbose(conn: Any, table: str) -> str:
+    """VACUUM (VERBOSE) `table`: its report, as the server sent it."""
+    notices: list[str] = []
+    handler = notices.append
+    conn.add_notice_handler(lambda diag: handler(diag.message_primary or ""))
+    conn.execute(f"VACUUM (VERBOSE) {table}")
+    return "\n".join(notices)
+
+
+@ON_OPS_SERVER
+def test_a_physical_slot_keeps_wal_but_not_dead_rows_and_an_old_snapshot_does(ops_db):
+    server, name, conn = ops_db
+    conn.execute("CREATE TABLE churn (id int) WITH (autovacuum_enabled = false)")
+    conn.execute("INSERT INTO churn SELECT generate_series(1, 1000)")
+    conn.execute("SELECT pg_create_physical_replication_slot('nobody_reads', true)")
+    try:
+        # An open snapshot in the same database: the deleted rows must stay.
+        with connect(server, name) as holder:
+            holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            holder.execute("SELECT count(*) FROM churn")
+            conn.execute("DELETE FROM churn")
+            held = _vacuum_verbose(conn, "churn")
+            holder.execute("ROLLBACK")
+        assert "tuples: 0 removed, 1000 remain, 1000 are dead but not yet removable" in held, held
+        # The slot alone: WAL reserved from its restart point, no xmin, nothing held back.
+        slot = conn.execute(
+            "SELECT restart_lsn IS NOT NULL, xmin, catalog_xmin FROM pg_replication_slots "
+            "WHERE slot_name = 'nobody_reads'"
+        ).fetchone()
+        assert slot == (True, None, None)
+        freed = _vacuum_verbose(conn, "churn")
+        assert "tuples: 1000 removed, 0 remain, 0 are dead but not yet removable" in freed, freed
+    finally:
+        conn.execute("SELECT pg_drop_replication_slot('nobody_reads')")
+
+
 # --- pg_repack against VACUUM FULL, with a writer ------------------------------------------------
 
 # An index whose expression sleeps half a millisecond per row: building it takes a second or more
