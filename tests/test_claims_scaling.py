@@ -1483,6 +1483,16 @@ def test_pgbouncer_1_18_does_not_know_max_prepared_statements(
     assert "unknown parameter: pgbouncer/max_prepared_statements" in log
 
 
+def test_the_psycopg_installed_closes_prepared_statements_at_protocol_level():
+    """What the page says of the psycopg it runs: a wheel whose libpq (17 or later) lets it
+    close a prepared statement with a protocol message rather than `DEALLOCATE name`."""
+    assert psycopg.__version__.startswith("3.3.")
+    assert psycopg.pq.version() // 10000 == 18
+    assert psycopg.capabilities.has_send_close_prepared()
+    text = " ".join(PAGE.read_text().split())
+    assert "the binary wheel of psycopg 3.3 that the test suite installs carries libpq 18" in text
+
+
 def test_sqlalchemy_pool_times_out_after_pool_timeout_and_pre_ping_reconnects(pg_url, capsys, conn):
     started = time.monotonic()
     ns = run_python("python/scaling/sqlalchemy_pool.py", pg_url=pg_url)
