@@ -10,12 +10,12 @@ import psycopg
 
 
 # --8<-- [start:repack]
-def repack(url, table, program=("/usr/lib/postgresql/18/bin/pg_repack",), timeout=300):
+def repack(url, table, program, timeout=300):
     """Rebuild `table` (schema.name; it needs a primary key or a unique NOT NULL index) with
     pg_repack. The database needs `CREATE EXTENSION pg_repack` once, and a superuser.
-    `program` is the client of the extension's own version (Debian installs it beside the
-    server's programs, outside PATH). The password travels in the environment, never on the
-    command line."""
+    `program` is the argv of the client of the extension's own version: on Debian, beside the
+    server's programs and outside PATH, e.g. ("/usr/lib/postgresql/15/bin/pg_repack",) for
+    PostgreSQL 15. The password travels in the environment, never on the command line."""
     parts = urlsplit(url)
     argv = [*program, "--host", parts.hostname, "--port", str(parts.port),
             "--username", unquote(parts.username), "--dbname", parts.path.lstrip("/"),
