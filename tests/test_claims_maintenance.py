@@ -129,6 +129,27 @@ def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(o
     assert state["sessions_default"] == (500, None)
 
 
+def test_the_threshold_query_takes_postgresql_18s_cap_and_earlier_versions_have_none(new_pg_db):
+    conn = new_pg_db("none")
+    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    path = "postgres/maintenance/autovacuum-threshold.sql"
+    replay(conn, path, upto=-1)
+    cap = "ALTER TABLE sessions_default SET (autovacuum_vacuum_max_threshold = 1000)"
+    if major >= 18:
+        assert scalar(conn, "SHOW autovacuum_vacuum_max_threshold") == "100000000"
+        conn.execute(cap)
+        expected = 1000.0  # not 2,050: the table's cap is lower
+    else:
+        assert (
+            scalar(conn, "SELECT current_setting('autovacuum_vacuum_max_threshold', true)") is None
+        )
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="unrecognized parameter"):
+            conn.execute(cap)
+        expected = 2050.0
+    [rows] = replay(conn, path, start=-1).rows("vacuum_at")
+    assert {r[0]: r[2] for r in rows} == {"sessions_default": expected, "sessions_tuned": 150.0}
+
+
 # --- bloat ---------------------------------------------------------------------------------------
 
 

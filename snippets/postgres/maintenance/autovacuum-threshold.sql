@@ -17,11 +17,12 @@ SELECT pg_stat_force_next_flush();
 
 -- --8<-- [start:threshold]
 -- When autovacuum will vacuum each table: threshold + scale_factor * reltuples, with the
--- table's own settings (reloptions) where it has them and the server's otherwise.
+-- table's own settings (reloptions) where it has them and the server's otherwise. From
+-- PostgreSQL 18, at most autovacuum_vacuum_max_threshold (-1: no cap); before 18 there is none.
 SELECT s.relname,
        s.n_dead_tup,
-       t.threshold + t.scale_factor * greatest(c.reltuples, 0) AS vacuum_at,
-       s.n_dead_tup > t.threshold + t.scale_factor * greatest(c.reltuples, 0) AS due,
+       v.vacuum_at,
+       s.n_dead_tup > v.vacuum_at AS due,
        s.last_autovacuum IS NOT NULL AS autovacuumed
 FROM pg_stat_user_tables AS s
 JOIN pg_class AS c ON c.oid = s.relid
@@ -31,8 +32,16 @@ CROSS JOIN LATERAL (
                     current_setting('autovacuum_vacuum_threshold'))::float8 AS threshold,
            coalesce((SELECT split_part(o, '=', 2) FROM unnest(c.reloptions) AS o
                      WHERE o LIKE 'autovacuum_vacuum_scale_factor=%'),
-                    current_setting('autovacuum_vacuum_scale_factor'))::float8 AS scale_factor
+                    current_setting('autovacuum_vacuum_scale_factor'))::float8 AS scale_factor,
+           nullif(coalesce((SELECT split_part(o, '=', 2) FROM unnest(c.reloptions) AS o
+                            WHERE o LIKE 'autovacuum_vacuum_max_threshold=%'),
+                           current_setting('autovacuum_vacuum_max_threshold', true)),
+                  '-1')::float8 AS max_threshold
 ) AS t
+CROSS JOIN LATERAL (  -- least() passes over the NULL of "no cap"
+    SELECT least(t.threshold + t.scale_factor * greatest(c.reltuples, 0), t.max_threshold)
+           AS vacuum_at
+) AS v
 WHERE s.relname LIKE 'sessions_%'
 ORDER BY s.relname;
 -- --8<-- [end:threshold]
