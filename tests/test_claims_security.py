@@ -398,10 +398,11 @@ def test_a_tenant_reads_and_writes_only_its_rows(secure_pg, tls, db):
             app.execute("SELECT current_setting('app.tenant_id', true)::int")
         # Moving a row to another tenant is a write of a row the policy refuses.
         with app.transaction():
-            app.execute("SELECT set_config('app.tenant_id', '2', true)")
+            app.execute("SET LOCAL app.tenant_id = '2'")
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
                 app.execute("UPDATE saas.notes SET tenant_id = 1 WHERE body = 'tenant 2: third'")
             raise psycopg.Rollback
+        assert app.execute(setting).fetchone() == ("",)  # SET LOCAL ended with it too
         # A plain SET outlives the transaction: on a pooled connection, the next client
         # would see tenant 2's rows.
         with app.transaction():

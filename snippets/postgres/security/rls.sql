@@ -26,7 +26,8 @@ VALUES (1, 'tenant 1: first'), (2, 'tenant 2: first'), (2, 'tenant 2: second');
 RESET ROLE;
 -- --8<-- [end:policy]
 -- --8<-- [start:tenant]
--- What the application does at the start of each transaction (SET LOCAL) or session.
+-- The tenant for this session: each statement here is a transaction of its own. An application
+-- sets it in each transaction instead, with SET LOCAL (see below).
 SET ROLE tenant_app;
 SET app.tenant_id = '1';
 SELECT tenant_id, body FROM saas.notes;
