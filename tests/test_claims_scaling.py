@@ -1506,8 +1506,13 @@ def test_sqlalchemy_pool_times_out_after_pool_timeout_and_pre_ping_reconnects(pg
     assert out[2] == "pool_pre_ping=False: AdminShutdown"
     assert re.fullmatch(r"pool_pre_ping=True: reconnected \((\d+) -> (\d+)\)", out[3])
     assert time.monotonic() - started < 10
-    # PostgreSQL's default max_connections, which the brief's pools would exceed
-    assert scalar(conn, "SELECT boot_val FROM pg_settings WHERE name = 'max_connections'") == "100"
+    # PostgreSQL's default max_connections, which such pools would exceed, and the slots of it
+    # that ordinary roles never get: 3 for superusers, and from 16 reserved_connections (0).
+    boot = dict(conn.execute("SELECT name, boot_val FROM pg_settings").fetchall())
+    assert boot["max_connections"] == "100"
+    assert boot["superuser_reserved_connections"] == "3"
+    major = int(boot["server_version_num"]) // 10000
+    assert boot.get("reserved_connections") == ("0" if major >= 16 else None)
 
 
 def test_sqlalchemy_pool_keeps_pool_size_connections_open(pg_url, conn):
