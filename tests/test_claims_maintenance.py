@@ -375,7 +375,7 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, req
 
 
 @ON_OPS_SERVER
-def test_vacuum_full_makes_the_writer_wait_for_the_whole_rebuild(slow_ledger):
+def test_vacuum_full_makes_writers_and_readers_wait_for_the_whole_rebuild(slow_ledger):
     url, conn = slow_ledger
     count0, sum0 = ledger_totals(conn)
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
@@ -399,12 +399,24 @@ def test_vacuum_full_makes_the_writer_wait_for_the_whole_rebuild(slow_ledger):
                         )
                         time.sleep(0.02)
 
+            read: list[float] = []
+
+            def reader() -> None:  # a plain SELECT, sent once the rebuild holds its lock
+                wait_for(lambda: seen_blocked, "the writer blocked by VACUUM FULL", WAIT)
+                with psycopg.connect(url, autocommit=True) as conn:
+                    read.append(time.monotonic())
+                    conn.execute("SELECT count(*) FROM ledger").fetchone()
+                    read.append(time.monotonic())
+
             watcher = threading.Thread(target=watch, daemon=True)
+            reading = threading.Thread(target=reader, daemon=True)
             watcher.start()
+            reading.start()
             started = time.monotonic()
             rebuild.execute("VACUUM FULL ledger")
             ended = time.monotonic()
             watcher.join(WAIT)
+            reading.join(WAIT)
         time.sleep(0.1)
     finally:
         writer.stop()
@@ -416,6 +428,9 @@ def test_vacuum_full_makes_the_writer_wait_for_the_whole_rebuild(slow_ledger):
     # it waited for (nearly) the whole rebuild, not a moment.
     assert started <= wait_end and wait_start <= ended <= wait_end + 0.5
     assert wait_end - wait_start > took / 2
+    # A reader waits as well: its SELECT, sent during the rebuild, returned only at its end.
+    assert len(read) == 2 and started <= read[0] < ended
+    assert read[1] - read[0] > 0.2 and read[1] >= ended - 0.1
     assert ledger_totals(conn) == (count0 + writer.inserted, sum0 + writer.added)
     assert scalar(conn, "SELECT pg_relation_size('ledger')") < size_before / 3
 
