@@ -130,6 +130,14 @@ MUTATIONS = [
         "the page's partition job does not wait behind a reader of the partitioned table",
     ),
     M(
+        "repack-trusts-exit-status",
+        "snippets/postgres/maintenance/repack.py",
+        'if done.returncode != 0 or "Skipping repack" in report:',
+        "if done.returncode != 0:",
+        "tests/test_claims_maintenance.py -k gives_up",
+        "repack() reports a table pg_repack skipped for want of its lock as rebuilt",
+    ),
+    M(
         "restore-by-name-without-set",
         "snippets/postgres/backup/restore.sh",
         "    --set=20261204-101500F_20261204-103000I \\\n",

@@ -375,6 +375,29 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, req
 
 
 @ON_OPS_SERVER
+def test_pg_repack_gives_up_on_a_table_locked_past_its_wait_timeout_and_cancels_nobody(
+    slow_ledger,
+):
+    url, conn = slow_ledger
+    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
+    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    program = [f"/usr/lib/postgresql/{major}/bin/pg_repack"]
+    size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
+    with psycopg.connect(url) as holder:  # an open transaction that has read the table
+        holder.execute("SELECT count(*) FROM ledger").fetchone()
+        started = time.monotonic()
+        # pg_repack itself exits with 0 here; repack() raises on the line that says it gave up.
+        with pytest.raises(RuntimeError, match=r"(?s)\(0\).*do not cancel.*Skipping repack"):
+            repack(url, "public.ledger", program, wait_timeout=2)
+        waited = time.monotonic() - started
+        # The holder's transaction is intact: pg_repack neither cancelled nor terminated it.
+        assert holder.execute("SELECT count(*) FROM ledger").fetchone()[0] == LIVE_ROWS
+        holder.commit()
+    assert 2 <= waited < 30
+    assert scalar(conn, "SELECT pg_relation_size('ledger')") == size_before
+
+
+@ON_OPS_SERVER
 def test_vacuum_full_makes_writers_and_readers_wait_for_the_whole_rebuild(slow_ledger):
     url, conn = slow_ledger
     count0, sum0 = ledger_totals(conn)
