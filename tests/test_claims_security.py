@@ -507,6 +507,40 @@ def test_hba_has_no_trust_or_md5_and_refuses_a_connection_without_tls(secure_pg,
         assert row.fetchone() in {(True, "TLSv1.3"), (True, "TLSv1.2")}
 
 
+def test_the_first_matching_hba_line_decides_and_nothing_below_it_is_read(secure_pg, tls):
+    hba = tls / "pg_hba.conf"
+    page = hba.read_text()
+    lines = page.splitlines(keepends=True)
+    scram = next(
+        i for i, line in enumerate(lines) if line.startswith("hostssl") and "127.0" in line
+    )
+    trust = "hostssl    all       all   127.0.0.1/32  trust\n"
+
+    def load(text: str) -> None:
+        hba.write_text(text)
+        with psycopg.connect(secure_pg.url("postgres"), autocommit=True) as admin:
+            admin.execute("SELECT pg_reload_conf()")
+
+    def wrong_password_gets_in() -> bool:
+        try:
+            login(secure_pg, tls, "postgres", "not-the-password").close()
+            return True
+        except psycopg.OperationalError as e:
+            assert "password authentication failed" in str(e)
+            return False
+
+    assert not wrong_password_gets_in()
+    try:
+        # A trust line above the page's scram-sha-256 line: it matches first, and lets anyone in.
+        load("".join(lines[:scram] + [trust] + lines[scram:]))
+        wait_for(wrong_password_gets_in, "the trust line above scram-sha-256 to be loaded", 10)
+        # The same line below it is never reached: a failed password does not fall through.
+        load("".join(lines[: scram + 1] + [trust] + lines[scram + 1 :]))
+        wait_for(lambda: not wrong_password_gets_in(), "the trust line moved below", 10)
+    finally:
+        load(page)
+
+
 # --- TLS -----------------------------------------------------------------------------------
 
 
