@@ -48,7 +48,7 @@ from playbooks.engines._process import (
 from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
 from playbooks.engines.readiness import connect
 from playbooks.engines.replica import wait_replayed
-from playbooks.replay import scalar, statements
+from playbooks.replay import scalar, statements, wait_for
 from playbooks.testing.options import record_engine, record_measurement, unavailable
 
 pytestmark = pytest.mark.xdist_group("backup")
@@ -423,6 +423,39 @@ def _restore(
     finally:
         server.stop()
     return Restored(seconds, fingerprint, after, log, timeline)
+
+
+def test_a_failing_archive_command_shows_in_failed_count_and_archiving_resumes(cluster, backups):
+    archive = Path(cluster.replace[PAGE_REPO]) / "archive"
+    mode = archive.stat().st_mode
+    with cluster.sql("shop") as conn:
+        failed_before = _archiver(conn)[3]
+        conn.execute("CREATE TABLE archived_after_a_failure AS SELECT 1 AS x")
+        stuck = _archiver(conn)[5]
+        archive.chmod(0)  # archive-push, run as the server's user, can no longer read or write
+        try:
+            conn.execute("SELECT pg_switch_wal()")
+            archived, last, _, failed, last_failed, _ = wait_for(
+                lambda: _archiver(conn),
+                "archive_command to fail",
+                COMMAND_TIMEOUT,
+                accept=lambda state: state[3] > failed_before,
+            )
+            assert last_failed == stuck and last < stuck
+        finally:
+            archive.chmod(mode)
+        # The archiver retries a failed segment a few times, then waits; the next segment
+        # switched wakes it, and it archives the failed one first.
+        conn.execute("INSERT INTO archived_after_a_failure VALUES (2)")
+        conn.execute("SELECT pg_switch_wal()")
+        wait_for(
+            lambda: _archiver(conn),
+            "archiving to resume",
+            COMMAND_TIMEOUT,
+            accept=lambda state: state[1] > stuck,
+        )
+    info = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)[0]
+    assert info["archive"][0]["max"] > stuck
 
 
 @pytest.fixture(scope="module")
