@@ -608,6 +608,28 @@ def test_verify_passes_then_reports_a_corrupted_file_but_exits_zero(cluster, bac
     assert list(dict.fromkeys(invalid)) == [b["label"] for b in info["backup"]], _out(found)
 
 
+def test_retention_keeps_two_fulls_and_expires_the_oldest_with_its_chain_and_wal(
+    cluster, backups, drill
+):
+    (before,) = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)
+    chain = [b["label"] for b in before["backup"]]  # the first full and everything built on it
+    assert [b["type"] for b in before["backup"]].count("full") == 1
+    fulls = []
+    for _ in range(2):
+        _touch_orders(cluster, TOUCHED[1])
+        cluster.run(commands(BACKUP, "full")[0])  # pgBackRest expires after each backup
+        (info,) = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)
+        fulls.append(info["backup"][-1])
+        labels = [b["label"] for b in info["backup"]]
+        if len(fulls) == 1:  # two fulls: nothing expired yet
+            assert labels == [*chain, fulls[0]["label"]]
+    # A third full: the first goes, with the differential and incrementals that needed it, and
+    # the archived WAL from before the oldest full kept.
+    assert labels == [f["label"] for f in fulls]
+    assert info["archive"][0]["min"] == fulls[0]["archive"]["start"]
+    assert before["archive"][0]["min"] < info["archive"][0]["min"]
+
+
 # --- logical backups ------------------------------------------------------------------------------
 
 
