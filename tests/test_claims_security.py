@@ -507,6 +507,28 @@ def test_hba_has_no_trust_or_md5_and_refuses_a_connection_without_tls(secure_pg,
         assert row.fetchone() in {(True, "TLSv1.3"), (True, "TLSv1.2")}
 
 
+def test_postgresql_18_warns_when_the_example_sets_an_md5_password_and_15_and_17_do_not(
+    new_pg_db,
+):
+    conn = new_pg_db("none")
+    warnings: list[Any] = []
+    conn.add_notice_handler(lambda d: d.severity_nonlocalized == "WARNING" and warnings.append(d))
+    try:
+        replay(conn, "postgres/security/scram.sql")
+    finally:
+        conn.execute("DROP ROLE IF EXISTS legacy_md5")
+    if conn.info.server_version < 180000:
+        assert warnings == []
+        return
+    (warning,) = warnings  # at the CREATE ROLE under md5 only, not when set again under scram
+    assert warning.sqlstate == "01P01"  # warning_deprecated_feature
+    assert warning.message_primary == "setting an MD5-encrypted password"
+    assert scalar(conn, "SHOW md5_password_warnings") == "on"  # the setting that silences it
+    assert warning.message_detail == (
+        "MD5 password support is deprecated and will be removed in a future release of PostgreSQL."
+    )
+
+
 def test_the_first_matching_hba_line_decides_and_nothing_below_it_is_read(secure_pg, tls):
     hba = tls / "pg_hba.conf"
     page = hba.read_text()
@@ -591,6 +613,15 @@ def test_verify_full_checks_the_name_dialed_and_require_does_not(secure_pg, tls)
         for mode in ("verify-ca", "verify-full"):
             missing = at(sslmode=mode, sslrootcert=other / "absent.crt")
             assert missing is not True and "root certificate file" in missing
+        # With no sslrootcert, the file libpq looks for is ~/.postgresql/root.crt: the other
+        # CA's certificate there makes require refuse the server; without it, require connects.
+        home = other / "home"
+        (home / ".postgresql").mkdir(parents=True)
+        no_root = dsn(secure_pg, tls, user="postgres", sslmode="require", sslrootcert=None)
+        assert psql(no_root, {"PGPASSWORD": pw, "HOME": str(home)}).returncode == 0
+        shutil.copy(other / "ca.crt", home / ".postgresql" / "root.crt")
+        refused = psql(no_root, {"PGPASSWORD": pw, "HOME": str(home)})
+        assert refused.returncode == 2 and "certificate verify failed" in refused.stderr
     finally:
         shutil.rmtree(other)
 
