@@ -1424,6 +1424,32 @@ def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
             assert heard == {"app": [], "other": ["for app"]}
 
 
+def test_statement_mode_runs_single_statements_and_refuses_a_transaction(
+    tmp_path, postgres_server, pgbouncer_server, pg_databases
+):
+    """ "`statement` for one statement (no multi-statement transactions)"."""
+    database = pg_databases.create("none")
+
+    def statement_mode(ini: str) -> str:
+        assert ini.count("pool_mode = transaction") == 1
+        return ini.replace("pool_mode = transaction", "pool_mode = statement")
+
+    with _own_pgbouncer(tmp_path, postgres_server, statement_mode) as bouncer:
+        url = bouncer.url(database)
+        with psycopg.connect(url, autocommit=True, prepare_threshold=None) as single:
+            assert single.execute("SELECT 1").fetchone() == (1,)
+            assert single.execute("SELECT 2").fetchone() == (2,)
+        # Outside autocommit psycopg sends BEGIN before the first statement: PgBouncer refuses
+        # it and closes the client's connection.
+        in_transaction = psycopg.connect(url, prepare_threshold=None)
+        with pytest.raises(
+            psycopg.errors.ProtocolViolation,
+            match="^transaction blocks not allowed in statement pooling mode$",
+        ):
+            in_transaction.execute("SELECT 1")
+        assert in_transaction.closed
+
+
 @contextlib.contextmanager
 def _held_by(other: psycopg.Connection) -> Iterator[None]:
     """`other` holds, in a transaction, the server connection PgBouncer got back last: another

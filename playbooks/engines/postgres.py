@@ -51,6 +51,7 @@ class Postgres(Engine):
         )
 
     def probe(self, client: Any) -> str:
+        client.autocommit = True  # no BEGIN: a PgBouncer in statement mode refuses one
         return client.execute("SHOW server_version").fetchone()[0]
 
     def connect_timeout(self) -> dict[str, Any]:
