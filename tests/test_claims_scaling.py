@@ -1041,6 +1041,28 @@ def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_p
 # --- sharding ----------------------------------------------------------------------------------
 
 
+def test_two_phase_commit_is_off_by_default_and_needs_a_restart_to_turn_on(new_pg_db):
+    conn = new_pg_db("none")
+    setting = conn.execute(
+        "SELECT setting, boot_val, context FROM pg_settings "
+        "WHERE name = 'max_prepared_transactions'"
+    ).fetchone()
+    assert setting[1:] == ("0", "postmaster")
+    conn.execute("CREATE TABLE transfer (n int)")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO transfer VALUES (1)")
+    if setting[0] == "0":  # the default: every server of this suite
+        with pytest.raises(
+            psycopg.errors.ObjectNotInPrerequisiteState, match="prepared transactions are disabled"
+        ):
+            conn.execute("PREPARE TRANSACTION 'transfer-1'")
+        conn.execute("ROLLBACK")
+    else:  # a server given with DBARCH_POSTGRES_URL that has it on
+        conn.execute("PREPARE TRANSACTION 'transfer-1'")
+        conn.execute("ROLLBACK PREPARED 'transfer-1'")
+    assert scalar(conn, "SELECT count(*) FROM transfer") == 0
+
+
 def test_the_router_places_each_customer_on_one_shard_and_merges_cross_shard_queries(
     conn, shard_urls, capsys
 ):
