@@ -908,8 +908,10 @@ def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclu
     _reading(reader)
     # with the page's lock_timeout the DETACH gives up, and nothing has changed
     conn.execute(set_lock_timeout)
+    started = time.monotonic()
     with pytest.raises(psycopg.errors.LockNotAvailable, match="canceling statement due to lock"):
         conn.execute(detach)
+    assert 1.0 <= time.monotonic() - started < 2.0  # "gave up after a second"
     assert len(_partitions(observer)) == 24
     conn.execute("RESET lock_timeout")
     for statement in (detach, drop):
