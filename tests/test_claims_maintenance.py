@@ -129,6 +129,45 @@ def test_autovacuum_vacuums_the_table_past_its_own_threshold_and_not_the_other(o
     assert state["sessions_default"] == (500, None)
 
 
+@ON_OPS_SERVER
+def test_autovacuum_freezes_a_table_past_its_freeze_max_age_though_switched_off_for_it(ops_db):
+    _, _, conn = ops_db
+    # Three tables with autovacuum off: `twin` keeps the default freeze ages; `dormant` and
+    # `unfrozen` have the lowest freeze_max_age a table may have (100,000; the server's is
+    # 200,000,000), and `dormant` also freezes every row it vacuums (freeze_min_age 0).
+    low = ", autovacuum_freeze_max_age = 100000"
+    tables = {"twin": "", "dormant": low + ", autovacuum_freeze_min_age = 0", "unfrozen": low}
+    for table, options in tables.items():
+        conn.execute(f"CREATE TABLE {table} (id int) WITH (autovacuum_enabled = false{options})")
+        conn.execute(f"INSERT INTO {table} SELECT generate_series(1, 1000)")
+    conn.execute(
+        "CREATE PROCEDURE burn(n int) LANGUAGE plpgsql AS "
+        "$$ BEGIN FOR i IN 1..n LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$"
+    )
+    conn.execute("CALL burn(100100)")  # a transaction ID each: both tables are now that old
+
+    def state() -> dict[str, tuple]:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        rows = conn.execute(
+            "SELECT c.relname, age(c.relfrozenxid), s.last_autovacuum FROM pg_class c "
+            "JOIN pg_stat_user_tables s ON s.relid = c.oid "
+            "WHERE c.relname IN ('dormant', 'twin', 'unfrozen')"
+        ).fetchall()
+        return {name: (age, last) for name, age, last in rows}
+
+    after = wait_for(
+        state,
+        "anti-wraparound autovacuums of dormant and unfrozen",
+        WAIT,
+        accept=lambda s: s["dormant"][1] and s["unfrozen"][1],
+    )
+    assert after["dormant"][0] < 1000  # frozen: its age starts again from about zero
+    # Vacuumed too, but its rows are younger than vacuum_freeze_min_age (50,000,000): none was
+    # frozen, and the table is as old as before.
+    assert after["unfrozen"][0] > 100_000
+    assert after["twin"][0] > 100_000 and after["twin"][1] is None  # switched off, and left so
+
+
 def test_the_threshold_query_takes_postgresql_18s_cap_and_earlier_versions_have_none(new_pg_db):
     conn = new_pg_db("none")
     major = int(scalar(conn, "SHOW server_version_num")) // 10000
