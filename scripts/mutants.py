@@ -138,6 +138,22 @@ MUTATIONS = [
         "repack() reports a table pg_repack skipped for want of its lock as rebuilt",
     ),
     M(
+        "retire-lock-timeout-longer",
+        "snippets/postgres/scaling/partition-retire.sql",
+        "SET lock_timeout = '1s';",
+        "SET lock_timeout = '3s';",
+        "tests/test_claims_scaling.py -k queues_behind_readers_in_access_exclusive",
+        "the page's DETACH gives up after a second",
+    ),
+    M(
+        "readiness-probe-in-a-transaction",
+        "playbooks/engines/postgres.py",
+        "        client.autocommit = True  # no BEGIN: a PgBouncer in statement mode refuses one\n",
+        "",
+        "tests/test_claims_scaling.py -k statement_mode",
+        "a PgBouncer in statement mode is seen ready",
+    ),
+    M(
         "restore-by-name-without-set",
         "snippets/postgres/backup/restore.sh",
         "    --set=20261204-101500F_20261204-103000I \\\n",
