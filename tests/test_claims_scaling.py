@@ -1437,6 +1437,10 @@ def test_what_lives_in_the_server_session_breaks_in_transaction_mode(
             app.execute("SELECT pg_advisory_lock(4242)")
             with _held_by(other):
                 assert app.execute("SELECT pg_advisory_unlock(4242)").fetchone() == (False,)
+            # The lock stays with the pooled server connection, which no client owns: anyone
+            # else who asks for it, through PgBouncer or not, is refused until that closes.
+            with psycopg.connect(postgres_server.url(database), autocommit=True) as direct:
+                assert scalar(direct, "SELECT pg_try_advisory_lock(4242)") is False
             app.execute("DECLARE kept CURSOR WITH HOLD FOR SELECT 1")
             with _held_by(other), pytest.raises(psycopg.errors.InvalidCursorName):
                 app.execute("FETCH kept")
