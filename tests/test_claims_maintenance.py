@@ -135,6 +135,10 @@ def test_autovacuum_freezes_a_table_past_its_freeze_max_age_though_switched_off_
     # Three tables with autovacuum off: `twin` keeps the default freeze ages; `dormant` and
     # `unfrozen` have the lowest freeze_max_age a table may have (100,000; the server's is
     # 200,000,000), and `dormant` also freezes every row it vacuums (freeze_min_age 0).
+    assert scalar(conn, "SHOW vacuum_freeze_min_age") == "50000000"
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="out of bounds") as low:
+        conn.execute("CREATE TABLE too_low (id int) WITH (autovacuum_freeze_max_age = 99999)")
+    assert low.value.diag.message_detail == 'Valid values are between "100000" and "2000000000".'
     low = ", autovacuum_freeze_max_age = 100000"
     tables = {"twin": "", "dormant": low + ", autovacuum_freeze_min_age = 0", "unfrozen": low}
     for table, options in tables.items():
