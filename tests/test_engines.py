@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from playbooks.engines import containers
-from playbooks.engines._process import pid_alive
+from playbooks.engines._process import free_port, pid_alive
 from playbooks.engines.readiness import connect
 from playbooks.testing import servers
 from playbooks.testing.options import engine_versions
@@ -25,6 +25,14 @@ pytest_plugins = ["pytester"]
 def _expected(config: pytest.Config, fixture: str, local: str) -> str:
     """The version this run asked for (--engine-versions), or the local binaries' one."""
     return engine_versions(config.getoption("--engine-versions")).get(fixture, ("", local))[1]
+
+
+def test_a_free_port_is_taken_from_below_the_ephemeral_range() -> None:
+    """Servers bind their port a moment after it is chosen; below the ephemeral range no
+    outgoing connection of the suite can take it meanwhile."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports = {free_port() for _ in range(20)}
+    assert len(ports) > 10 and all(1024 <= p < low for p in ports), (low, ports)
 
 
 def test_postgres_has_the_extensions_the_handbook_uses(new_pg_db, pytestconfig) -> None:

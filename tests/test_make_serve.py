@@ -3,7 +3,6 @@ extra only (not the test stack)."""
 
 import contextlib
 import os
-import random
 import signal
 import socket
 import subprocess
@@ -11,25 +10,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playbooks.engines._process import free_port
+
 ROOT = Path(__file__).parents[1]
-
-
-def port_outside_the_ephemeral_range() -> int:
-    """A free port below the kernel's ephemeral range. `make serve` binds its port only after
-    starting up, tens of seconds under load; a port from that range, free when chosen, can
-    meanwhile be given to any outgoing connection or `bind(("", 0))` of the rest of the suite,
-    while below the range only an explicit bind takes it. (In one run of the suite, make serve
-    exited before it served, most likely so.)"""
-    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    below = range(1024, low)
-    for port in [*random.sample(below, min(100, len(below))), 0]:  # 0: the kernel's choice
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise AssertionError("no free port")
 
 
 def make_serve(*args: str, **kwargs) -> subprocess.Popen:
@@ -60,7 +43,7 @@ def test_a_taken_port_is_one_line_with_the_way_out() -> None:
 
 
 def test_make_serve_serves_on_the_port_given() -> None:
-    port = port_outside_the_ephemeral_range()
+    port = free_port()  # below the ephemeral range: make serve binds it late
     proc = make_serve(f"PORT={port}", start_new_session=True)
     try:
         deadline = time.monotonic() + 180  # the first build of the whole site

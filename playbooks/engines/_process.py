@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pwd
+import random
 import secrets
 import shutil
 import signal
@@ -20,9 +21,24 @@ _TMP_PREFIX = "dbarch-"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free TCP port on 127.0.0.1 for a server about to start, below the kernel's ephemeral
+    range when there is room. A port from that range, free when it is chosen, can be handed to
+    any outgoing connection, or any bind to port 0, before the server binds it; below the range
+    only an explicit bind takes a port. (The Patroni cluster retries when a port was taken: it
+    met that race.)"""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 1024
+    below = range(1024, low)
+    for port in [*random.sample(below, min(50, len(below))), 0]:  # 0: the kernel's choice
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError("no free TCP port on 127.0.0.1")
 
 
 def new_password() -> str:
