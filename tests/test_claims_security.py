@@ -14,12 +14,16 @@ system's libpq 15 through psql.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import re
+import select
 import shutil
 import stat
 import subprocess
+import termios
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -583,6 +587,53 @@ def test_the_first_matching_hba_line_decides_and_nothing_below_it_is_read(secure
         wait_for(lambda: not wrong_password_gets_in(), "the trust line moved below", 10)
     finally:
         load(page)
+
+
+def test_psqls_password_command_sends_a_verifier_and_never_the_password(secure_pg, tls, db):
+    """psql's \\password, typed at a terminal: the server's statement log shows the ALTER ROLE
+    psql sent, with a SCRAM verifier in it, and the password typed appears nowhere."""
+    name, conn = db
+    conn.execute("CREATE ROLE typed_in LOGIN")
+    typed = "typed-at-the-prompt"
+    conninfo = dsn(secure_pg, tls, user="postgres", dbname=name) + " options='-c log_statement=ddl'"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    master, slave = os.openpty()
+    psql_run = subprocess.Popen(
+        ["psql", "-X", "-c", "\\password typed_in", conninfo],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**clean, "PGPASSWORD": secure_pg.password},
+        start_new_session=True,  # psql prompts on /dev/tty: the pty must be its terminal
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    )
+    os.close(slave)
+    seen = ""
+    try:
+        for prompt in ('Enter new password for user "typed_in": ', "Enter it again: "):
+            deadline = time.monotonic() + 30
+            while prompt not in seen:
+                assert time.monotonic() < deadline, seen
+                if select.select([master], [], [], 1)[0]:
+                    seen += os.read(master, 1024).decode()
+            seen = ""
+            os.write(master, typed.encode() + b"\n")
+        assert psql_run.wait(timeout=30) == 0
+    finally:
+        if psql_run.poll() is None:
+            psql_run.kill()
+        os.close(master)
+    log = server_log(conn)
+    sent = wait_for(
+        lambda: [line for line in log.read_text().splitlines() if "typed_in PASSWORD" in line],
+        "psql's ALTER ROLE in the statement log",
+        WAIT,
+    )
+    assert re.search(r"ALTER USER typed_in PASSWORD 'SCRAM-SHA-256\$4096:", sent[0]), sent
+    assert typed not in log.read_text()
+    stored = scalar(conn, "SELECT rolpassword FROM pg_authid WHERE rolname = 'typed_in'")
+    assert stored.startswith("SCRAM-SHA-256$4096:") and stored in sent[0]
+    login(secure_pg, tls, "typed_in", typed, dbname=name).close()
 
 
 # --- TLS -----------------------------------------------------------------------------------
