@@ -4,6 +4,7 @@ Each test runs an inner pytest session (pytester) on a tiny handbook, reusing th
 servers through the DBARCH_*_URL variables, so no engine starts twice.
 """
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -497,8 +498,11 @@ def test_code_in_tabs_runs_the_tab_that_names_the_server_and_only_that(
 
 
 def test_tests_of_one_xdist_group_run_on_one_worker(pytester: pytest.Pytester) -> None:
-    """`make test` runs with --dist loadgroup, and the claim modules that share one server or
-    cluster (backup, high availability, security) rely on it; pytest 9.2 breaks it silently."""
+    """Every `-n` run of the suite uses --dist loadgroup (pyproject.toml's addopts), and the
+    claim modules that share one server or cluster (backup, high availability, security) rely
+    on it; pytest 9.2 breaks it silently."""
+    project = tomllib.loads((TESTS.parent / "pyproject.toml").read_text())
+    assert "--dist loadgroup" in project["tool"]["pytest"]["ini_options"]["addopts"]
     pytester.makepyfile(
         test_grouped="""
 import pytest
