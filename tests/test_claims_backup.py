@@ -435,7 +435,7 @@ def test_a_failing_archive_command_shows_in_failed_count_and_archiving_resumes(c
         archive.chmod(0)  # archive-push, run as the server's user, can no longer read or write
         try:
             conn.execute("SELECT pg_switch_wal()")
-            archived, last, _, failed, last_failed, _ = wait_for(
+            _, last, _, _, last_failed, _ = wait_for(
                 lambda: _archiver(conn),
                 "archive_command to fail",
                 COMMAND_TIMEOUT,

@@ -136,9 +136,10 @@ def test_autovacuum_freezes_a_table_past_its_freeze_max_age_though_switched_off_
     # `unfrozen` have the lowest freeze_max_age a table may have (100,000; the server's is
     # 200,000,000), and `dormant` also freezes every row it vacuums (freeze_min_age 0).
     assert scalar(conn, "SHOW vacuum_freeze_min_age") == "50000000"
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match="out of bounds") as low:
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="out of bounds") as refused:
         conn.execute("CREATE TABLE too_low (id int) WITH (autovacuum_freeze_max_age = 99999)")
-    assert low.value.diag.message_detail == 'Valid values are between "100000" and "2000000000".'
+    detail = refused.value.diag.message_detail
+    assert detail == 'Valid values are between "100000" and "2000000000".'
     low = ", autovacuum_freeze_max_age = 100000"
     tables = {"twin": "", "dormant": low + ", autovacuum_freeze_min_age = 0", "unfrozen": low}
     for table, options in tables.items():
@@ -378,12 +379,17 @@ def slow_ledger(ops_server: Server, ledger_template: str) -> Iterator[tuple[str,
             admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+def page_repack(conn: Any) -> tuple[Callable[..., str], list[str]]:
+    """The page's repack() and the pg_repack client installed beside `conn`'s server."""
+    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
+    major = int(scalar(conn, "SHOW server_version_num")) // 10000
+    return repack, [f"/usr/lib/postgresql/{major}/bin/pg_repack"]
+
+
 @ON_OPS_SERVER
 def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, request):
     url, conn = slow_ledger
-    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
-    major = int(scalar(conn, "SHOW server_version_num")) // 10000
-    program = [f"/usr/lib/postgresql/{major}/bin/pg_repack"]  # the client beside the server
+    repack, program = page_repack(conn)
     version = subprocess.run(
         [*program, "--version"],
         capture_output=True,
@@ -422,9 +428,7 @@ def test_pg_repack_gives_up_on_a_table_locked_past_its_wait_timeout_and_cancels_
     slow_ledger,
 ):
     url, conn = slow_ledger
-    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
-    major = int(scalar(conn, "SHOW server_version_num")) // 10000
-    program = [f"/usr/lib/postgresql/{major}/bin/pg_repack"]
+    repack, program = page_repack(conn)
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
     with psycopg.connect(url) as holder:  # an open transaction that has read the table
         holder.execute("SELECT count(*) FROM ledger").fetchone()

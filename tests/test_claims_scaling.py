@@ -1389,18 +1389,15 @@ def test_each_pool_has_its_own_reserve(tmp_path, postgres_server, pgbouncer_serv
     databases, so two pools, each of 1 + 1 connections, and two clients holding a transaction
     open in each; the second client of a pool waits reserve_pool_timeout, then gets a reserve
     connection of that pool."""
-    edits = {"default_pool_size = 20": "default_pool_size = 1"}
-    edits |= {"reserve_pool_size = 5": "reserve_pool_size = 1"}
-    edits |= {"reserve_pool_timeout = 3": "reserve_pool_timeout = 0.2"}
-    # a client that gets no server connection fails after 5 s instead of waiting 120
-    edits |= {"server_idle_timeout = 600": "server_idle_timeout = 600\nquery_wait_timeout = 5"}
-
-    def edit(ini: str) -> str:
-        for old, new in edits.items():
-            assert ini.count(old) == 1
-            ini = ini.replace(old, new)
-        return ini
-
+    edit = _edited(
+        {
+            "default_pool_size = 20": "default_pool_size = 1",
+            "reserve_pool_size = 5": "reserve_pool_size = 1",
+            "reserve_pool_timeout = 3": "reserve_pool_timeout = 0.2",
+            # a client that gets no server connection fails after 5 s instead of waiting 120
+            "server_idle_timeout = 600": "server_idle_timeout = 600\nquery_wait_timeout = 5",
+        }
+    )
     with _own_pgbouncer(tmp_path, postgres_server, edit) as bouncer, contextlib.ExitStack() as held:
         servers = set()
         for database in (pg_databases.create("none"), pg_databases.create("none")):
@@ -1457,11 +1454,7 @@ def test_statement_mode_runs_single_statements_and_refuses_a_transaction(
 ):
     """ "`statement` for one statement (no multi-statement transactions)"."""
     database = pg_databases.create("none")
-
-    def statement_mode(ini: str) -> str:
-        assert ini.count("pool_mode = transaction") == 1
-        return ini.replace("pool_mode = transaction", "pool_mode = statement")
-
+    statement_mode = _edited({"pool_mode = transaction": "pool_mode = statement"})
     with _own_pgbouncer(tmp_path, postgres_server, statement_mode) as bouncer:
         url = bouncer.url(database)
         with psycopg.connect(url, autocommit=True, prepare_threshold=None) as single:
@@ -1490,6 +1483,18 @@ def _held_by(other: psycopg.Connection) -> Iterator[None]:
         other.execute("COMMIT")
 
 
+def _edited(edits: dict[str, str]) -> Callable[[str], str]:
+    """An edit of the page's pgbouncer.ini: each key, found exactly once, replaced."""
+
+    def edit(ini: str) -> str:
+        for old, new in edits.items():
+            assert ini.count(old) == 1, old
+            ini = ini.replace(old, new)
+        return ini
+
+    return edit
+
+
 @contextlib.contextmanager
 def _own_pgbouncer(
     tmp_path: Path, backend: engines.Server, edit: Callable[[str], str] = str
@@ -1516,9 +1521,10 @@ def test_the_briefs_inline_comment_stops_pgbouncer(tmp_path, postgres_server, pg
     log = _pgbouncer_with(
         tmp_path,
         postgres_server,
-        lambda ini: ini.replace(
-            "pool_mode = transaction",
-            "pool_mode = transaction  # transaction, session, or statement",
+        _edited(
+            {
+                "pool_mode = transaction": "pool_mode = transaction  # transaction, session, or statement"
+            }
         ),
     )
     assert (

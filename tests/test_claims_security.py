@@ -14,20 +14,17 @@ system's libpq 15 through psql.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import re
-import select
 import shutil
 import stat
 import subprocess
-import termios
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import psycopg
 import pymysql
 import pytest
@@ -180,12 +177,16 @@ def set_password(conn: Any, role: str) -> str:
     return password
 
 
+def psql_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without the PG* variables the suite set, plus `env`."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PG")}, **(env or {})}
+
+
 def psql(conninfo: str, env: dict[str, str] | None = None, sql: str = "SELECT 1") -> Any:
     """The system's psql (libpq 15), no psqlrc, never prompting for a password."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     return subprocess.run(
         ["psql", "-X", "-w", "-At", "-c", sql, conninfo],
-        env={**clean, **(env or {})},
+        env=psql_env(env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -596,33 +597,22 @@ def test_psqls_password_command_sends_a_verifier_and_never_the_password(secure_p
     conn.execute("CREATE ROLE typed_in LOGIN")
     typed = "typed-at-the-prompt"
     conninfo = dsn(secure_pg, tls, user="postgres", dbname=name) + " options='-c log_statement=ddl'"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    master, slave = os.openpty()
-    psql_run = subprocess.Popen(
-        ["psql", "-X", "-c", "\\password typed_in", conninfo],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env={**clean, "PGPASSWORD": secure_pg.password},
-        start_new_session=True,  # psql prompts on /dev/tty: the pty must be its terminal
-        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    # psql prompts on its terminal (/dev/tty), so it runs on a pseudo-terminal here.
+    at_terminal = pexpect.spawn(
+        "psql",
+        ["-X", "-c", "\\password typed_in", conninfo],
+        env=psql_env({"PGPASSWORD": secure_pg.password}),
+        encoding="utf-8",
+        timeout=30,
     )
-    os.close(slave)
-    seen = ""
     try:
         for prompt in ('Enter new password for user "typed_in": ', "Enter it again: "):
-            deadline = time.monotonic() + 30
-            while prompt not in seen:
-                assert time.monotonic() < deadline, seen
-                if select.select([master], [], [], 1)[0]:
-                    seen += os.read(master, 1024).decode()
-            seen = ""
-            os.write(master, typed.encode() + b"\n")
-        assert psql_run.wait(timeout=30) == 0
+            at_terminal.expect_exact(prompt)
+            at_terminal.sendline(typed)
+        at_terminal.expect(pexpect.EOF)
     finally:
-        if psql_run.poll() is None:
-            psql_run.kill()
-        os.close(master)
+        at_terminal.close(force=True)
+    assert at_terminal.exitstatus == 0, at_terminal.before
     log = server_log(conn)
     sent = wait_for(
         lambda: [line for line in log.read_text().splitlines() if "typed_in PASSWORD" in line],
