@@ -456,6 +456,7 @@ def test_a_failing_archive_command_shows_in_failed_count_and_archiving_resumes(c
         )
     info = json.loads(cluster.run(commands(BACKUP, "info")[0]).stdout)[0]
     assert info["archive"][0]["max"] > stuck
+    assert list(archive.rglob(f"{stuck}-*")), "the failed segment is not in the repository"
 
 
 @pytest.fixture(scope="module")
