@@ -38,7 +38,7 @@ serve: docs-venv  ## the handbook on http://127.0.0.1:$(PORT), rebuilt on every 
 	$(BIN)/python -m mkdocs serve -a 127.0.0.1:$(PORT)
 
 test: venv engines  ## every example on every page, on real engines, and every claim
-	$(BIN)/python -m pytest -n $(WORKERS) $(if $(REQUIRE_ENGINES),--require-engines=$(REQUIRE_ENGINES)) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(if $(REQUIRE_ENGINES),--require-engines=$(REQUIRE_ENGINES)) $(PYTEST_ARGS)
 
 test-matrix: venv images  ## every example and claim on every engine version, in containers
 	$(BIN)/python scripts/matrix $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))

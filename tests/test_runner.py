@@ -4,7 +4,6 @@ Each test runs an inner pytest session (pytester) on a tiny handbook, reusing th
 servers through the DBARCH_*_URL variables, so no engine starts twice.
 """
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -498,11 +497,8 @@ def test_code_in_tabs_runs_the_tab_that_names_the_server_and_only_that(
 
 
 def test_tests_of_one_xdist_group_run_on_one_worker(pytester: pytest.Pytester) -> None:
-    """Every `-n` run of the suite uses --dist loadgroup (pyproject.toml's addopts), and the
-    claim modules that share one server or cluster (backup, high availability, security) rely
-    on it; pytest 9.2 breaks it silently."""
-    project = tomllib.loads((TESTS.parent / "pyproject.toml").read_text())
-    assert "--dist loadgroup" in project["tool"]["pytest"]["ini_options"]["addopts"]
+    """`make test` runs with --dist loadgroup, and the claim modules that share one server or
+    cluster (backup, high availability, security) rely on it; pytest 9.2 breaks it silently."""
     pytester.makepyfile(
         test_grouped="""
 import pytest
@@ -517,3 +513,8 @@ def test_worker(n):
     result.assert_outcomes(passed=6)
     workers = [line.split()[0] for line in result.outlines if " PASSED " in line]
     assert len(workers) == 6 and len(set(workers)) == 1, workers
+    # With the suite's plugin, -n without --dist loadgroup is refused before anything runs.
+    pytester.makeconftest('pytest_plugins = ["playbooks.testing.options"]')
+    refused = pytester.runpytest_subprocess("-n", "3")
+    assert refused.ret == pytest.ExitCode.USAGE_ERROR
+    refused.stderr.fnmatch_lines(["*-n needs --dist loadgroup here (make test passes it)*"])

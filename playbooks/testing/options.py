@@ -39,6 +39,18 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--require-engines: unknown engine(s) {', '.join(sorted(unknown))}; "
             f"known: {', '.join(KNOWN_ENGINES)}"
         )
+    if (
+        not hasattr(config, "workerinput")
+        and config.getoption("numprocesses", None)
+        and config.getoption("dist", "no") != "loadgroup"
+    ):
+        # A plain -n split the high-availability module across workers, each starting a
+        # cluster of its own, and two of its tests failed: say so before anything starts.
+        raise pytest.UsageError(
+            "-n needs --dist loadgroup here (make test passes it): the modules that share a "
+            "server or cluster of their own (backup, high availability, security, the site) "
+            "must each stay on one worker"
+        )
     config.stash[REQUIRED] = required
     config.stash[VERSIONS] = engine_versions(config.getoption("--engine-versions"))
     if config.stash[VERSIONS]:
