@@ -293,7 +293,16 @@ def test_under_xdist_the_summary_counts_every_worker_once_and_a_required_engine_
     sql = "".join(f"```{{.sql data=none}}\nSELECT {n};\n```\n\n" for n in range(4))
     page(handbook, f"# P\n\n{sql}```{{.python fixture:redis_client}}\nredis_client.ping()\n```\n")
     result = handbook.runpytest_subprocess(
-        *("-n", "2", "tests/test_inner_examples.py", "docs", "-k", "test_runs or CodeFence"),
+        *(
+            "-n",
+            "2",
+            "--dist",
+            "loadgroup",
+            "tests/test_inner_examples.py",
+            "docs",
+            "-k",
+            "test_runs or CodeFence",
+        ),
         "--require-engines=postgres,redis",
     )
     result.assert_outcomes(passed=4, errors=1)
