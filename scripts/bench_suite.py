@@ -8,7 +8,9 @@ worker-seconds its tests took (setup, call and teardown: under xdist their sum e
 time). With --against, the suite of another checkout (e.g. `git worktree add /tmp/old 37c9d69`,
 then `python3 -m venv /tmp/old/.venv && /tmp/old/.venv/bin/pip install -e '/tmp/old[test,docs]'`)
 runs interleaved with this one — old, new, old, new … — so that both see the same load, and the
-ratio of the medians is printed. Each checkout runs with the Python of its own .venv: a link to
+ratio of the medians is printed. Each run also gives the CPU time the whole machine spent during
+it (servers and browsers included, from /proc/stat) and that time divided by the cores: the wall
+time no scheduling of the same work can go below. Each checkout runs with the Python of its own .venv: a link to
 this one's would make the other's tests start `playbook` from this checkout. The load average is
 printed with each run: on a busy machine the numbers mean little.
 """
@@ -51,14 +53,22 @@ def phase(path: str) -> str:
     return next((name for prefix, name in PHASES.items() if path.startswith(prefix)), "other")
 
 
-def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
-    """One run of the suite in `project`: wall seconds, worker-seconds per phase, pytest's tail."""
+def busy_seconds() -> float:
+    """CPU seconds this machine has spent busy since boot, every core and process counted."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # guest time is in user already
+
+
+def run_suite(project: Path, workers: str) -> tuple[float, float, Counter[str], str]:
+    """One run of the suite in `project`: wall seconds, the machine's busy CPU seconds,
+    worker-seconds per phase, pytest's tail."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         args = ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
         if workers != "0":
             args = ["-n", workers, "--dist", "loadgroup", *args]
-        start = time.perf_counter()
+        start, busy = time.perf_counter(), busy_seconds()
         # The project's own venv: with another's, its tests' subprocesses (`python -m playbooks…`)
         # import that other checkout's package, installed there in editable mode.
         venv = project / ".venv" / "bin" / "python"
@@ -70,7 +80,7 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
             capture_output=True,
             text=True,
         )
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, busy_seconds() - busy
         phases: Counter[str] = Counter()
         failed = []
         if report.exists():
@@ -82,7 +92,7 @@ def run_suite(project: Path, workers: str) -> tuple[float, Counter[str], str]:
                     failed.append(f"    {case.get('classname')}::{case.get('name')}: {message}")
     tail = done.stdout.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
     # A failed test is named with its message: a timing that came with a failure means less.
-    return wall, phases, "\n".join([tail[0], *failed])
+    return wall, cpu, phases, "\n".join([tail[0], *failed])
 
 
 def load() -> str:
@@ -109,21 +119,29 @@ def main() -> int:
     if args.against:
         contenders.insert(0, ("against", args.against, args.against_workers))
     walls: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
+    cores = os.cpu_count() or 1
     phases: dict[str, list[Counter[str]]] = {name: [] for name, _, _ in contenders}
     for n in range(1, args.runs + 1):
         for name, project, workers in contenders:
             before = load()
-            wall, by_phase, tail = run_suite(project, workers)
+            wall, cpu, by_phase, tail = run_suite(project, workers)
             walls[name].append(wall)
+            cpus[name].append(cpu)
             phases[name].append(by_phase)
             print(
-                f"run {n} {name:<7} {wall:7.1f} s  (load {before} → {load()}, "
+                f"run {n} {name:<7} {wall:7.1f} s  {cpu:6.0f} CPU-s  (load {before} → {load()}, "
                 f"workers {workers})  {tail}",
                 flush=True,
             )
     for name, _, _ in contenders:
         median = statistics.median(walls[name])
-        print(f"{name}: median {median:.1f} s of {len(walls[name])} runs")
+        cpu = statistics.median(cpus[name])
+        print(
+            f"{name}: median {median:.1f} s of {len(walls[name])} runs; the machine busy "
+            f"{cpu:.0f} CPU-s, so no schedule of this work on {cores} cores takes less than "
+            f"{cpu / cores:.0f} s"
+        )
         for group in sorted({g for c in phases[name] for g in c}):
             seconds = statistics.median(c[group] for c in phases[name])
             print(f"  {group:<9} {seconds:7.1f} worker-s")
