@@ -6,11 +6,15 @@ database of its own on it. The SQL snippets the page shows are replayed statemen
 (the example runner also runs them on the session's server); pg_repack is run as the client
 program, by the function the page shows. Redis: a server per test, started like the engines
 module starts one, with the page's configuration lines appended, killed with SIGKILL and started
-again on the same directory. Every wait is bounded; timings are asserted as bounds and orderings.
+again on the same directory — of this machine's binaries, or under `--engine-versions redis:N`
+(the matrix runs these tests on every Redis version) in a container of that version. Every wait
+is bounded; timings are asserted as bounds and orderings.
 """
 
 from __future__ import annotations
 
+import base64
+import importlib.machinery
 import itertools
 import random
 import shutil
@@ -18,6 +22,7 @@ import signal
 import subprocess
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,7 +34,7 @@ import pytest
 
 from playbooks import engines, paths
 from playbooks.checklist import phases
-from playbooks.engines import Server, _local
+from playbooks.engines import Server, _local, containers, images
 from playbooks.engines._process import (
     free_port,
     make_workdir,
@@ -45,6 +50,7 @@ from playbooks.engines.redis import _config
 from playbooks.replay import replay, run_python, scalar, statements, wait_for
 from playbooks.sql import run_script
 from playbooks.testing.options import record_engine, unavailable
+from playbooks.testing.summary import VERSIONS, used_server
 
 PAGE = paths.DOCS / "operations" / "maintenance.md"
 WAIT = 60.0  # seconds: the bound of every wait for a server to do something
@@ -582,16 +588,18 @@ def test_playbook_run_walks_the_checklists_one_line_per_item_with_a_reason():
 
 
 class OwnRedis:
-    """A Redis server of a test's own: the engines module's configuration plus the page's lines,
-    in a temp dir that survives a SIGKILL and a restart; stopped and removed by close()."""
+    """A Redis server of a test's own, of this machine's binaries: the engines module's
+    configuration plus the page's lines, in a temp dir that survives a SIGKILL and a restart;
+    stopped and removed by close()."""
 
     def __init__(self, *confs: str) -> None:  # snippet paths: the page's configuration lines
         self.user = service_user("redis")
         self.work = make_workdir("redis-ops", self.user)
         port, password = free_port(), new_password()
-        extra = "".join((paths.SNIPPETS / c).read_text() for c in confs)
         write_private(
-            self.work / "redis.conf", _config(port, str(self.work), password) + extra, self.user
+            self.work / "redis.conf",
+            _config(port, str(self.work), password) + lines(confs),
+            self.user,
         )
         self.server = Server("redis", "127.0.0.1", port, password=password)
         self.proc: subprocess.Popen | None = None
@@ -612,83 +620,97 @@ class OwnRedis:
         self.proc.kill()
         self.proc.wait(WAIT)
 
+    def files(self) -> set[str]:
+        """The files in its directory, relative to it."""
+        return {p.relative_to(self.work).as_posix() for p in self.work.rglob("*") if p.is_file()}
+
     def close(self) -> None:
         if self.proc is not None:
             stop(self.proc, signal.SIGKILL)
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+class ContainerRedis(OwnRedis):
+    """The same, of a version of the matrix (`--engine-versions redis:8`), in a container whose
+    shell starts redis-server again on the same directory (its tmpfs /tmp lives as long as the
+    container) each time start() asks, after kill() sent the server SIGKILL."""
+
+    DIR = "/tmp/redis"
+
+    def __init__(self, version: str, *confs: str) -> None:
+        image = images.image("redis", version)
+        images.build(containers.daemon(), image)  # reused when it exists
+        page = base64.b64encode(lines(confs).encode()).decode()
+
+        def command(port: int) -> tuple[str, list[str]]:
+            config = _config(port, self.DIR, "%s").replace("\n", "\\n")  # for printf
+            script = (
+                f"set -e; umask 077; mkdir {self.DIR}; cd {self.DIR}; "
+                f"printf '{config}' "
+                '"$DBARCH_PASSWORD" > redis.conf; unset DBARCH_PASSWORD; '
+                f"echo {page} | base64 -d >> redis.conf; set +e; "
+                "while :; do redis-server redis.conf & echo $! > pid; wait; "
+                "until [ -e go ]; do sleep 0.05; done; rm go; done"
+            )
+            return "redis", ["sh", "-c", script]
+
+        self.server = containers.run("redis", image.tag, command, new_password())
+
+    def _exec(self, script: str) -> str:
+        done = subprocess.run(
+            [*containers.exec_argv(self.server), "sh", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def start(self) -> None:
+        self._exec(f"touch {self.DIR}/go")
+        wait_for(lambda: ready(self.server), "Redis to answer again", WAIT)
+
+    def kill(self) -> None:
+        """SIGKILL to redis-server, as the local one gets; the container's shell stays."""
+        self._exec(f"kill -KILL $(cat {self.DIR}/pid)")
+        wait_for(lambda: not ready(self.server), "Redis to be gone", WAIT)
+
+    def files(self) -> set[str]:
+        listed = self._exec(f"cd {self.DIR} && find . -type f").split()
+        return {name.removeprefix("./") for name in listed}
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+def lines(confs: tuple[str, ...]) -> str:
+    """The page's configuration lines, from the snippets named."""
+    return "".join((paths.SNIPPETS / c).read_text() for c in confs)
+
+
 @pytest.fixture
 def own_redis(request: pytest.FixtureRequest) -> Iterator[Callable[..., OwnRedis]]:
-    if _local._which("redis-server") is None:
+    """Starts a Redis of the test's own: of the version of the matrix the run serves Redis
+    with, if any, else of this machine's binaries; counted for that version in the summary."""
+    version = request.config.stash[VERSIONS].get("redis", ("redis", ""))[1]
+    if not version and _local._which("redis-server") is None:
         unavailable(request.config, "redis", "redis-server not on PATH")
     started: list[OwnRedis] = []
 
     def make(*confs: str) -> OwnRedis:
-        started.append(OwnRedis(*confs))
-        return started[-1]
+        try:
+            redis = ContainerRedis(version, *confs) if version else OwnRedis(*confs)
+        except (engines.EngineUnavailable, RuntimeError) as e:
+            unavailable(request.config, "redis", f"redis {version}: {e}")
+        started.append(redis)
+        used_server(request, redis.server)
+        return redis
 
     try:
         yield make
     finally:
         for r in started:
             r.close()
-
-
-def files(work: Path) -> set[str]:
-    return {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
-
-
-def test_rdb_loses_what_was_written_after_the_last_snapshot(own_redis):
-    r = own_redis("redis/maintenance/rdb.conf")
-    c = r.client()
-    c.mset({f"saved:{i}": i for i in range(1000)})
-    assert c.info("persistence")["rdb_changes_since_last_save"] == 1000
-    assert c.bgsave()
-    wait_for(
-        lambda: (
-            (p := c.info("persistence"))["rdb_bgsave_in_progress"] == 0
-            and p["rdb_changes_since_last_save"] == 0
-        ),
-        "BGSAVE finishes",
-        WAIT,
-    )
-    assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
-    assert "dump.rdb" in files(r.work)
-    c.mset({f"unsaved:{i}": i for i in range(1000)})  # acknowledged, after the snapshot
-    assert c.dbsize() == 2000
-    c.close()
-    r.kill()
-    r.start()
-    c = r.client()
-    assert c.dbsize() == 1000
-    assert c.exists(*(f"saved:{i}" for i in range(1000))) == 1000
-    assert c.exists(*(f"unsaved:{i}" for i in range(1000))) == 0
-    c.close()
-
-
-@pytest.mark.parametrize(
-    "conf", ["redis/maintenance/aof-always.conf", "redis/maintenance/aof-everysec.conf"]
-)
-def test_aof_keeps_every_acknowledged_write_across_sigkill(own_redis, conf):
-    r = own_redis(conf)
-    c = r.client()
-    policy = c.config_get("appendfsync")["appendfsync"]
-    assert policy == conf.removeprefix("redis/maintenance/aof-").removesuffix(".conf")
-    acknowledged = 0
-    for i in range(200):  # one command, one reply at a time: each reply is an acknowledgement
-        c.set(f"k:{i}", i)
-        c.incr("counter")
-        acknowledged += 1
-    c.close()
-    r.kill()  # right after the last reply, no save, no shutdown
-    assert any(name.startswith("appendonlydir/") for name in files(r.work))
-    assert "dump.rdb" not in files(r.work)
-    r.start()
-    c = r.client()
-    assert int(c.get("counter")) == acknowledged
-    assert c.exists(*(f"k:{i}" for i in range(200))) == 200
-    c.close()
 
 
 VALUE = "v" * 1000
@@ -701,50 +723,116 @@ def fill(c: Any, prefix: str, n: int, ttl: int | None = None) -> None:
     pipe.execute()
 
 
-def test_noeviction_refuses_writes_when_full_and_still_serves_reads(own_redis):
-    import redis
+class TestRedisPersistenceAndEviction:
+    """One node id for the matrix (scripts/matrix), which runs these on each Redis version:
+    unlike the PostgreSQL claims above, they need no tool of a particular version."""
 
-    c = own_redis("redis/maintenance/noeviction.conf").client()
-    assert c.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
-    with pytest.raises(
-        redis.exceptions.OutOfMemoryError, match="command not allowed when used memory"
-    ):
-        for i in range(20_000):  # 20 MB of values into a 4 MB Redis
-            c.set(f"k:{i}", VALUE)
-    stored = c.dbsize()
-    assert 1000 < stored < 4000
-    assert c.get("k:0") == VALUE  # reads still work
-    assert c.info("stats")["evicted_keys"] == 0
-    c.delete(*(f"k:{i}" for i in range(200)))  # deleting frees memory: writes fit again
-    c.set("k:again", VALUE)
-    c.close()
+    def test_rdb_loses_what_was_written_after_the_last_snapshot(self, own_redis):
+        r = own_redis("redis/maintenance/rdb.conf")
+        c = r.client()
+        c.mset({f"saved:{i}": i for i in range(1000)})
+        assert c.info("persistence")["rdb_changes_since_last_save"] == 1000
+        assert c.bgsave()
+        wait_for(
+            lambda: (
+                (p := c.info("persistence"))["rdb_bgsave_in_progress"] == 0
+                and p["rdb_changes_since_last_save"] == 0
+            ),
+            "BGSAVE finishes",
+            WAIT,
+        )
+        assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
+        assert "dump.rdb" in r.files()
+        c.mset({f"unsaved:{i}": i for i in range(1000)})  # acknowledged, after the snapshot
+        assert c.dbsize() == 2000
+        c.close()
+        r.kill()
+        r.start()
+        c = r.client()
+        assert c.dbsize() == 1000
+        assert c.exists(*(f"saved:{i}" for i in range(1000))) == 1000
+        assert c.exists(*(f"unsaved:{i}" for i in range(1000))) == 0
+        c.close()
+
+    @pytest.mark.parametrize(
+        "conf", ["redis/maintenance/aof-always.conf", "redis/maintenance/aof-everysec.conf"]
+    )
+    def test_aof_keeps_every_acknowledged_write_across_sigkill(self, own_redis, conf):
+        r = own_redis(conf)
+        c = r.client()
+        policy = c.config_get("appendfsync")["appendfsync"]
+        assert policy == conf.removeprefix("redis/maintenance/aof-").removesuffix(".conf")
+        acknowledged = 0
+        for i in range(200):  # one command, one reply at a time: each reply is an acknowledgement
+            c.set(f"k:{i}", i)
+            c.incr("counter")
+            acknowledged += 1
+        c.close()
+        r.kill()  # right after the last reply, no save, no shutdown
+        assert any(name.startswith("appendonlydir/") for name in r.files())
+        assert "dump.rdb" not in r.files()
+        r.start()
+        c = r.client()
+        assert int(c.get("counter")) == acknowledged
+        assert c.exists(*(f"k:{i}" for i in range(200))) == 200
+        c.close()
+
+    def test_noeviction_refuses_writes_when_full_and_still_serves_reads(self, own_redis):
+        import redis
+
+        c = own_redis("redis/maintenance/noeviction.conf").client()
+        assert c.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
+        with pytest.raises(
+            redis.exceptions.OutOfMemoryError, match="command not allowed when used memory"
+        ):
+            for i in range(20_000):  # 20 MB of values into a 4 MB Redis
+                c.set(f"k:{i}", VALUE)
+        stored = c.dbsize()
+        assert 1000 < stored < 4000
+        assert c.get("k:0") == VALUE  # reads still work
+        assert c.info("stats")["evicted_keys"] == 0
+        c.delete(*(f"k:{i}" for i in range(200)))  # deleting frees memory: writes fit again
+        c.set("k:again", VALUE)
+        c.close()
+
+    def test_allkeys_lru_evicts_and_accepts_every_write(self, own_redis):
+        c = own_redis("redis/maintenance/allkeys-lru.conf").client()
+        for batch in range(10):  # 10,000 writes of 1 kB into 4 MB: every one accepted
+            fill(c, f"b{batch}", 1000)
+        assert c.info("stats")["evicted_keys"] > 5000
+        assert c.dbsize() < 4000
+        # approximately least recently used: most of the oldest batch went, most of the newest stayed
+        oldest = c.exists(*(f"b0:{i}" for i in range(1000)))
+        newest = c.exists(*(f"b9:{i}" for i in range(1000)))
+        assert oldest < 500 < newest and newest > 3 * oldest
+        c.close()
+
+    def test_volatile_lru_evicts_only_keys_with_a_ttl(self, own_redis):
+        import redis
+
+        c = own_redis("redis/maintenance/volatile-lru.conf").client()
+        fill(c, "session", 1000)  # no TTL: never evicted under volatile-lru
+        for batch in range(5):
+            fill(c, f"cache{batch}", 1000, ttl=3600)
+        assert c.info("stats")["evicted_keys"] > 1000
+        assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
+        # Once only keys without a TTL are left to take space, a full Redis refuses writes.
+        with pytest.raises(redis.exceptions.OutOfMemoryError):
+            for i in range(10_000):
+                c.set(f"more:{i}", VALUE)
+        assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
+        c.close()
 
 
-def test_allkeys_lru_evicts_and_accepts_every_write(own_redis):
-    c = own_redis("redis/maintenance/allkeys-lru.conf").client()
-    for batch in range(10):  # 10,000 writes of 1 kB into 4 MB: every one accepted
-        fill(c, f"b{batch}", 1000)
-    assert c.info("stats")["evicted_keys"] > 5000
-    assert c.dbsize() < 4000
-    # approximately least recently used: most of the oldest batch went, most of the newest stayed
-    oldest = c.exists(*(f"b0:{i}" for i in range(1000)))
-    newest = c.exists(*(f"b9:{i}" for i in range(1000)))
-    assert oldest < 500 < newest and newest > 3 * oldest
-    c.close()
-
-
-def test_volatile_lru_evicts_only_keys_with_a_ttl(own_redis):
-    import redis
-
-    c = own_redis("redis/maintenance/volatile-lru.conf").client()
-    fill(c, "session", 1000)  # no TTL: never evicted under volatile-lru
-    for batch in range(5):
-        fill(c, f"cache{batch}", 1000, ttl=3600)
-    assert c.info("stats")["evicted_keys"] > 1000
-    assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
-    # Once only keys without a TTL are left to take space, a full Redis refuses writes.
-    with pytest.raises(redis.exceptions.OutOfMemoryError):
-        for i in range(10_000):
-            c.set(f"more:{i}", VALUE)
-    assert c.exists(*(f"session:{i}" for i in range(1000))) == 1000
-    c.close()
+def test_the_matrix_runs_the_redis_claims_on_each_redis_version_the_page_names():
+    """The page says its Redis claims were seen on Redis 7.0 and 8.0: `make test-matrix` runs
+    them on each Redis of the matrix (those two), as `make test` runs them on this machine's."""
+    root = Path(__file__).resolve().parents[1]
+    loader = importlib.machinery.SourceFileLoader("matrix", str(root / "scripts" / "matrix"))
+    matrix = types.ModuleType(loader.name)
+    matrix.__file__ = loader.path
+    loader.exec_module(matrix)
+    node = f"tests/{Path(__file__).name}::{TestRedisPersistenceAndEviction.__name__}"
+    assert node in matrix.TESTS
+    assert sorted(images.VERSIONS["redis"]) == ["7", "8"]
+    assert "Redis 7.0 and 8.0" in PAGE.read_text()

@@ -29,6 +29,7 @@ CLAIM = "claim"  # the kind of a test of tests/test_claims_*.py: no example, a p
 _KIND = "dbarch_kind"
 _ID = "dbarch_example_id"  # the example as the site knows it: `source:line`
 USED = "dbarch_engines"  # [(engine, version, origin)]: the servers a test used (testing)
+STARTED = pytest.StashKey[list]()  # servers a test's factory fixture started (used_server)
 _WORKER_SERVERS = "dbarch_servers"
 _WORKER_MEASUREMENTS = "dbarch_measurements"
 
@@ -235,12 +236,22 @@ class _EngineUsage:
                 json.dump(rows, f, indent=1)
 
 
+def used_server(request: pytest.FixtureRequest, server: engines.Server) -> None:
+    """Count the test as run on `server`, one that a factory fixture started for it (a server
+    that a fixture returns is seen without this)."""
+    request.node.stash.setdefault(STARTED, []).append(server)
+
+
 @pytest.fixture(autouse=True)
 def _engine_usage(request: pytest.FixtureRequest) -> Iterator[None]:
     """After each test: the engine servers it used, on its report (for the per-version counts):
-    the session's servers and any server a fixture of its own started (a replica pair)."""
+    the session's servers, any server a fixture of its own returned (a replica pair) or started
+    and named (used_server)."""
     yield
-    used = set()
+    used = {
+        (server.product or server.engine, server.version, server.origin)
+        for server in request.node.stash.get(STARTED, [])
+    }
     for value in getattr(request.node, "funcargs", {}).values():
         for server in value if isinstance(value, tuple) else (value,):
             if isinstance(server, engines.Server) and server.origin != "unavailable":
