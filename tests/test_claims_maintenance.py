@@ -565,6 +565,53 @@ def test_pg_partman_with_infinite_time_partitions_follows_the_clock(ops_db):
     assert set(day_names(today, today + timedelta(5))) <= names  # five days ahead, no data
 
 
+@ON_OPS_SERVER
+def test_pg_partman_retention_waits_for_the_parents_access_exclusive_lock_behind_a_reader(ops_db):
+    """The page: retention drops a partition with DROP TABLE, which locks the parent. A reader's
+    open transaction on the parent holds the maintenance run back; while it waits, it holds the
+    parent's queue, so a new reader waits too; once the reader ends, retention goes through."""
+    server, name, conn = ops_db
+    script = statements("postgres/maintenance/partman.sql")
+    for statement in script[:4]:  # the extension, the table, create_parent (ten days)
+        conn.execute(statement)
+    [retention] = [s for s in script if s.startswith("UPDATE partman.part_config")]
+    conn.execute(retention)  # retention '3 days', retention_keep_table = false: DROP TABLE
+    maintain = next(s for s in script if s.startswith("SELECT partman.run_maintenance"))
+    today = scalar(conn, "SELECT current_date")
+    oldest = day_names(today - timedelta(6), today - timedelta(4))
+    count = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'readings'::regclass"
+    assert scalar(conn, count) == 11  # ten days and the default
+    with connect(server, name) as reader, connect(server, name, autocommit=True) as maint:
+        reader.execute("SELECT count(*) FROM readings")  # its transaction stays open
+        pid = maint.info.backend_pid
+        done: list[Any] = []
+        run = threading.Thread(
+            target=lambda: done.append(maint.execute(maintain)),
+            daemon=True,
+        )
+        run.start()
+        waiting = wait_for(
+            lambda: conn.execute(
+                "SELECT relation::regclass::text, mode FROM pg_locks "
+                "WHERE pid = %s AND NOT granted",
+                (pid,),
+            ).fetchall(),
+            "run_maintenance() to wait for a lock",
+            WAIT,
+        )
+        assert waiting == [("readings", "AccessExclusiveLock")]  # the parent, not a partition
+        with connect(server, name, autocommit=True) as late:
+            late.execute("SET lock_timeout = '500ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                late.execute("SELECT count(*) FROM readings")  # queued behind the DROP
+        assert scalar(conn, count) == 11 and not done  # nothing dropped yet
+        reader.commit()
+        run.join(WAIT)
+        assert done and not run.is_alive()
+    assert scalar(conn, count) == 8  # the three oldest days: dropped, not kept detached
+    assert [scalar(conn, "SELECT to_regclass(%s)::text", (t,)) for t in oldest] == [None] * 3
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
