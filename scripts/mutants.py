@@ -441,6 +441,15 @@ MUTATIONS = [
         "the summary under xdist names the engines the workers started",
     ),
     M(
+        "summary-forgets-factory-servers",
+        "playbooks/testing/summary.py",
+        "        for server in request.node.stash.get(STARTED, [])\n    }",
+        "        for server in request.node.stash.get(STARTED, [])\n    } and set()",
+        f"{RUNNER} -k factory_fixture",
+        "a server a factory fixture started counts for its version",
+        quick=True,
+    ),
+    M(
         "fixture-declared-without-engine",
         "playbooks/fixtures.py",
         '    "pg_url": _PG,',

@@ -320,6 +320,28 @@ def test_under_xdist_the_summary_counts_every_worker_once_and_a_required_engine_
     assert "gw0" in result.stdout.str() or "2 workers" in result.stdout.str()
 
 
+def test_a_server_that_a_factory_fixture_started_counts_for_its_version(handbook):
+    """A test's own server, started by a factory fixture (a Redis of the matrix's version, say),
+    counts in the per-version summary once the fixture names it with used_server."""
+    (handbook.path / "tests" / "test_claims_inner.py").write_text(
+        "import pytest\n"
+        "from playbooks.engines import Server\n"
+        "from playbooks.testing.summary import used_server\n\n\n"
+        "@pytest.fixture\n"
+        "def own_server(request):\n"
+        "    def make():\n"
+        "        server = Server('redis', '127.0.0.1', 1, version='8.0.2', origin='container')\n"
+        "        used_server(request, server)\n"
+        "        return server\n"
+        "    return make\n\n\n"
+        "def test_a_claim(own_server):\n"
+        "    assert own_server().version == '8.0.2'\n"
+    )
+    result = handbook.runpytest("tests/test_claims_inner.py")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["redis 8.0.2 (container): 1 executed (0 failed), 0 skipped"])
+
+
 def test_a_skipped_claim_test_is_reported_as_not_verified_here(handbook):
     (handbook.path / "tests" / "test_claims_inner.py").write_text(
         "import pytest\n\n\ndef test_a_claim():\n    pytest.skip('mongodb unavailable: no server')\n"
