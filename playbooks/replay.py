@@ -4,11 +4,13 @@
 asking each `EXPLAIN` for FORMAT JSON, so a test asserts the plan of exactly the query on the
 page. An engine error propagates as the driver raised it, expected (`error=`) or not.
 `run_python` executes a Python snippet the way the runner does and returns its namespace.
+`Background` runs a statement in a thread and `lock_waits` shows what it waits for.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -113,6 +115,46 @@ def wait_for(
         if time.monotonic() >= deadline:
             raise AssertionError(f"not within {timeout:g} s: {what} (last: {found!r})")
         time.sleep(interval)
+
+
+def lock_waits(
+    observer: Any, pid: int, accept: Callable[[Any], Any] = bool, timeout: float = 10
+) -> list[tuple]:
+    """The locks backend `pid` waits for, as (locktype, relation, mode), read on `observer` (a
+    PostgreSQL connection of its own) until `accept` approves them (by default: any)."""
+    return wait_for(
+        lambda: observer.execute(
+            "SELECT locktype, relation::regclass::text, mode FROM pg_locks "
+            "WHERE pid = %s AND NOT granted",
+            [pid],
+        ).fetchall(),
+        f"backend {pid} waiting for the locks awaited",
+        timeout,
+        accept=accept,
+    )
+
+
+class Background:
+    """A statement running on a connection in a thread, for a test to watch it wait."""
+
+    def __init__(self, conn: Any, statement: str) -> None:
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self._run, args=(conn, statement), daemon=True)
+        self.thread.start()
+
+    def _run(self, conn: Any, statement: str) -> None:
+        import psycopg
+
+        try:
+            conn.execute(statement)
+        except psycopg.Error as e:
+            self.error = e
+
+    def join(self, timeout: float = 20) -> Exception | None:
+        """The engine's error, if the statement failed; AssertionError if it still runs."""
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the statement is still running"
+        return self.error
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from playbooks import paths
 from playbooks.engines.readiness import connect
 from playbooks.examples import page_fences
 from playbooks.replay import (
+    lock_waits,
     replay,
     replay_until_error,
     run_python,
@@ -1275,7 +1276,6 @@ def test_reindex_concurrently_refuses_a_transaction_block(new_pg_db):
 )
 def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
     import threading
-    import time
 
     builder = new_pg_db("sample")
     dbname = builder.info.dbname
@@ -1288,17 +1288,7 @@ def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
         pid = builder.info.backend_pid
         thread = threading.Thread(target=builder.execute, args=(build,))
         thread.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            waiting = scalar(
-                writer,
-                "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted",
-                (pid,),
-            )
-            if waiting:
-                break
-            time.sleep(0.02)
-        assert waiting, "the concurrent build never waited for the open transaction"
+        lock_waits(writer, pid)  # the concurrent build waits for the open transaction
         held = {
             r[0]
             for r in writer.execute(

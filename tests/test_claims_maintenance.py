@@ -13,16 +13,14 @@ is bounded; timings are asserted as bounds and orderings.
 
 from __future__ import annotations
 
-import base64
-import importlib.machinery
 import itertools
 import random
+import runpy
 import shutil
 import signal
 import subprocess
 import threading
 import time
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +33,7 @@ import pytest
 from playbooks import engines, paths
 from playbooks.checklist import phases
 from playbooks.engines import Server, _local, containers, images
+from playbooks.engines import redis as redis_engine
 from playbooks.engines._process import (
     free_port,
     make_workdir,
@@ -46,8 +45,15 @@ from playbooks.engines._process import (
     write_private,
 )
 from playbooks.engines.readiness import connect, ready
-from playbooks.engines.redis import _config
-from playbooks.replay import replay, run_python, scalar, statements, wait_for
+from playbooks.replay import (
+    Background,
+    lock_waits,
+    replay,
+    run_python,
+    scalar,
+    statements,
+    wait_for,
+)
 from playbooks.sql import run_script
 from playbooks.testing.options import record_engine, unavailable
 from playbooks.testing.summary import VERSIONS, used_server
@@ -519,10 +525,22 @@ def day_names(first: date, last: date) -> list[str]:
     return [f"readings_p{(first + timedelta(d)).strftime('%Y_%m_%d')}" for d in range(days)]
 
 
+PARTMAN = "postgres/maintenance/partman.sql"
+
+
+def partman_parent(conn: Any) -> list[str]:
+    """Runs partman.sql up to its create_parent (the schema, the extension, the table, ten
+    daily partitions and a default); returns all of the script's statements."""
+    script = statements(PARTMAN)
+    for statement in script[:4]:
+        conn.execute(statement)
+    return script
+
+
 @ON_OPS_SERVER
 def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
     _, _, conn = ops_db
-    done = replay(conn, "postgres/maintenance/partman.sql")
+    done = replay(conn, PARTMAN)
     today = scalar(conn, "SELECT current_date")
     version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
     record_engine(request.config, "pg_partman", version)
@@ -550,11 +568,7 @@ def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
 @ON_OPS_SERVER
 def test_pg_partman_with_infinite_time_partitions_follows_the_clock(ops_db):
     _, _, conn = ops_db
-    setup = [
-        s for s in statements("postgres/maintenance/partman.sql") if not s.startswith("UPDATE")
-    ][:4]
-    for statement in setup:  # the extension, the table, create_parent (premake 3)
-        conn.execute(statement)
+    partman_parent(conn)  # premake 3
     conn.execute(
         "UPDATE partman.part_config SET premake = 5, infinite_time_partitions = true "
         "WHERE parent_table = 'public.readings'"
@@ -571,9 +585,7 @@ def test_pg_partman_retention_waits_for_the_parents_access_exclusive_lock_behind
     open transaction on the parent holds the maintenance run back; while it waits, it holds the
     parent's queue, so a new reader waits too; once the reader ends, retention goes through."""
     server, name, conn = ops_db
-    script = statements("postgres/maintenance/partman.sql")
-    for statement in script[:4]:  # the extension, the table, create_parent (ten days)
-        conn.execute(statement)
+    script = partman_parent(conn)
     [retention] = [s for s in script if s.startswith("UPDATE partman.part_config")]
     conn.execute(retention)  # retention '3 days', retention_keep_table = false: DROP TABLE
     maintain = next(s for s in script if s.startswith("SELECT partman.run_maintenance"))
@@ -583,31 +595,17 @@ def test_pg_partman_retention_waits_for_the_parents_access_exclusive_lock_behind
     assert scalar(conn, count) == 11  # ten days and the default
     with connect(server, name) as reader, connect(server, name, autocommit=True) as maint:
         reader.execute("SELECT count(*) FROM readings")  # its transaction stays open
-        pid = maint.info.backend_pid
-        done: list[Any] = []
-        run = threading.Thread(
-            target=lambda: done.append(maint.execute(maintain)),
-            daemon=True,
-        )
-        run.start()
-        waiting = wait_for(
-            lambda: conn.execute(
-                "SELECT relation::regclass::text, mode FROM pg_locks "
-                "WHERE pid = %s AND NOT granted",
-                (pid,),
-            ).fetchall(),
-            "run_maintenance() to wait for a lock",
-            WAIT,
-        )
-        assert waiting == [("readings", "AccessExclusiveLock")]  # the parent, not a partition
+        running = Background(maint, maintain)
+        waiting = lock_waits(conn, maint.info.backend_pid, timeout=WAIT)
+        # the parent, not a partition
+        assert waiting == [("relation", "readings", "AccessExclusiveLock")]
         with connect(server, name, autocommit=True) as late:
             late.execute("SET lock_timeout = '500ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 late.execute("SELECT count(*) FROM readings")  # queued behind the DROP
-        assert scalar(conn, count) == 11 and not done  # nothing dropped yet
+        assert scalar(conn, count) == 11 and running.thread.is_alive()  # nothing dropped yet
         reader.commit()
-        run.join(WAIT)
-        assert done and not run.is_alive()
+        assert running.join(WAIT) is None
     assert scalar(conn, count) == 8  # the three oldest days: dropped, not kept detached
     assert [scalar(conn, "SELECT to_regclass(%s)::text", (t,)) for t in oldest] == [None] * 3
 
@@ -645,7 +643,7 @@ class OwnRedis:
         port, password = free_port(), new_password()
         write_private(
             self.work / "redis.conf",
-            _config(port, str(self.work), password) + lines(confs),
+            redis_engine._config(port, str(self.work), password) + lines(confs),
             self.user,
         )
         self.server = Server("redis", "127.0.0.1", port, password=password)
@@ -682,26 +680,17 @@ class ContainerRedis(OwnRedis):
     shell starts redis-server again on the same directory (its tmpfs /tmp lives as long as the
     container) each time start() asks, after kill() sent the server SIGKILL."""
 
-    DIR = "/tmp/redis"
+    DIR = redis_engine.CONTAINER_DIR
 
     def __init__(self, version: str, *confs: str) -> None:
-        image = images.image("redis", version)
-        images.build(containers.daemon(), image)  # reused when it exists
-        page = base64.b64encode(lines(confs).encode()).decode()
-
         def command(port: int) -> tuple[str, list[str]]:
-            config = _config(port, self.DIR, "%s").replace("\n", "\\n")  # for printf
-            script = (
-                f"set -e; umask 077; mkdir {self.DIR}; cd {self.DIR}; "
-                f"printf '{config}' "
-                '"$DBARCH_PASSWORD" > redis.conf; unset DBARCH_PASSWORD; '
-                f"echo {page} | base64 -d >> redis.conf; set +e; "
-                "while :; do redis-server redis.conf & echo $! > pid; wait; "
+            script = redis_engine.container_config(port, lines(confs)) + (
+                "set +e; while :; do redis-server redis.conf & echo $! > pid; wait; "
                 "until [ -e go ]; do sleep 0.05; done; rm go; done"
             )
             return "redis", ["sh", "-c", script]
 
-        self.server = containers.run("redis", image.tag, command, new_password())
+        self.server = engines.track(containers.start("redis", version, command))
 
     def _exec(self, script: str) -> str:
         done = subprocess.run(
@@ -747,7 +736,7 @@ def own_redis(request: pytest.FixtureRequest) -> Iterator[Callable[..., OwnRedis
     def make(*confs: str) -> OwnRedis:
         try:
             redis = ContainerRedis(version, *confs) if version else OwnRedis(*confs)
-        except (engines.EngineUnavailable, RuntimeError) as e:
+        except engines.EngineUnavailable as e:
             unavailable(request.config, "redis", f"redis {version}: {e}")
         started.append(redis)
         used_server(request, redis.server)
@@ -874,12 +863,8 @@ class TestRedisPersistenceAndEviction:
 def test_the_matrix_runs_the_redis_claims_on_each_redis_version_the_page_names():
     """The page says its Redis claims were seen on Redis 7.0 and 8.0: `make test-matrix` runs
     them on each Redis of the matrix (those two), as `make test` runs them on this machine's."""
-    root = Path(__file__).resolve().parents[1]
-    loader = importlib.machinery.SourceFileLoader("matrix", str(root / "scripts" / "matrix"))
-    matrix = types.ModuleType(loader.name)
-    matrix.__file__ = loader.path
-    loader.exec_module(matrix)
+    matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
     node = f"tests/{Path(__file__).name}::{TestRedisPersistenceAndEviction.__name__}"
-    assert node in matrix.TESTS
+    assert node in matrix["TESTS"]
     assert sorted(images.VERSIONS["redis"]) == ["7", "8"]
     assert "Redis 7.0 and 8.0" in PAGE.read_text()

@@ -31,6 +31,8 @@ from playbooks.engines import pgbouncer
 from playbooks.engines.replica import wait_replayed
 from playbooks.lint.observe import blocked, connect_like
 from playbooks.replay import (
+    Background,
+    lock_waits,
     replay,
     replay_until_error,
     run_python,
@@ -262,26 +264,6 @@ def own_pair(request: pytest.FixtureRequest) -> tuple[engines.Server, engines.Se
 
 def _connect(server: engines.Server) -> psycopg.Connection:
     return psycopg.connect(server.url("postgres"), autocommit=True)
-
-
-class Background:
-    """A statement running on `conn` in a thread, for a test to watch it wait."""
-
-    def __init__(self, conn: psycopg.Connection, statement: str) -> None:
-        self.error: psycopg.Error | None = None
-        self.thread = threading.Thread(target=self._run, args=(conn, statement))
-        self.thread.start()
-
-    def _run(self, conn: psycopg.Connection, statement: str) -> None:
-        try:
-            conn.execute(statement)
-        except psycopg.Error as e:
-            self.error = e
-
-    def join(self) -> psycopg.Error | None:
-        self.thread.join(20)
-        assert not self.thread.is_alive()
-        return self.error
 
 
 @OWN_PAIR
@@ -879,20 +861,6 @@ def _partitions(conn: psycopg.Connection) -> dict[str, bool]:
     return dict(rows)
 
 
-def _waits_for(observer: psycopg.Connection, pid: int, ok) -> list[tuple]:
-    """The locks `pid` waits for (type, relation, mode), once `ok` accepts them."""
-    return wait_for(
-        lambda: observer.execute(
-            "SELECT locktype, relation::regclass::text, mode FROM pg_locks "
-            "WHERE pid = %s AND NOT granted",
-            [pid],
-        ).fetchall(),
-        f"backend {pid} waiting for the locks awaited",
-        10,
-        accept=ok,
-    )
-
-
 def _reading(reader: psycopg.Connection) -> None:
     """An open transaction that has read events_p: it holds ACCESS SHARE until it ends."""
     reader.execute("BEGIN")
@@ -916,7 +884,7 @@ def test_dropping_or_detaching_a_partition_queues_behind_readers_in_access_exclu
     conn.execute("RESET lock_timeout")
     for statement in (detach, drop):
         running = Background(conn, statement)
-        waiting = _waits_for(observer, conn.info.backend_pid, bool)
+        waiting = lock_waits(observer, conn.info.backend_pid)
         assert waiting == [("relation", "events_p", "AccessExclusiveLock")]
         assert blocked(probe, "SELECT count(*) FROM events_p")  # a new query queues behind it
         reader.execute("COMMIT")
@@ -939,7 +907,7 @@ def test_a_partition_made_apart_and_attached_does_not_queue_behind_readers(new_p
         "CREATE TABLE events_p_2026_12 PARTITION OF events_p "
         "FOR VALUES FROM ('2026-12-01 00:00+00') TO ('2027-01-01 00:00+00')",
     )
-    waiting = _waits_for(observer, conn.info.backend_pid, bool)
+    waiting = lock_waits(observer, conn.info.backend_pid)
     assert waiting == [("relation", "events_p", "AccessExclusiveLock")]
     assert blocked(probe, "SELECT count(*) FROM events_p")
     reader.execute("COMMIT")
@@ -1003,11 +971,11 @@ def test_detach_concurrently_lets_queries_through_and_waits_for_older_ones(new_p
     maintenance.execute("ANALYZE events_p")  # SHARE UPDATE EXCLUSIVE until COMMIT
     running = Background(conn, detach)
     # its lock on events_p: SHARE UPDATE EXCLUSIVE, the one ANALYZE holds, so it waits for that
-    waiting = _waits_for(observer, pid, bool)
+    waiting = lock_waits(observer, pid)
     assert waiting == [("relation", "events_p", "ShareUpdateExclusiveLock")]
     maintenance.execute("COMMIT")
     # then it waits for the transaction that read events_p before it, holding no lock on it
-    waiting = _waits_for(observer, pid, lambda w: w and w[0][0] == "virtualxid")
+    waiting = lock_waits(observer, pid, lambda w: w and w[0][0] == "virtualxid")
     assert waiting == [("virtualxid", None, "ShareLock")]
     held = "SELECT count(*) FROM pg_locks WHERE pid = %s AND relation = 'events_p'::regclass"
     assert scalar(observer, held, [pid]) == 0

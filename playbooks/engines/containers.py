@@ -36,7 +36,11 @@ def daemon() -> Dockerd:
     return _daemon
 
 
-def start(engine: str, version: str) -> Server:
+def start(
+    engine: str, version: str, command_for: Callable[[int], tuple[str, list[str]]] | None = None
+) -> Server:
+    """A server of `engine` at `version` of the matrix; `command_for(port)` gives the user and
+    argv it runs as, by default the engine's own."""
     try:
         img = images.image(engine, version)
     except ValueError as e:
@@ -46,7 +50,7 @@ def start(engine: str, version: str) -> Server:
         images.build(dockerd, img)  # reused when it exists
     except RuntimeError as e:
         raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
-    return run(engine, img.tag, unit(engine).container_command, new_password())
+    return run(engine, img.tag, command_for or unit(engine).container_command, new_password())
 
 
 def run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import signal
 from typing import Any
 
@@ -63,10 +64,21 @@ class Redis(Engine):
         return _local._launch(server, argv, user, work, signal.SIGKILL)
 
     def container_command(self, port: int) -> tuple[str, list[str]]:
-        config = _config(port, "/tmp/redis", "%s").replace("\n", "\\n")
-        script = (
-            "set -e; umask 077; mkdir /tmp/redis; "
-            f"printf '{config}' \"$DBARCH_PASSWORD\" > /tmp/redis/redis.conf; "
-            "unset DBARCH_PASSWORD; exec redis-server /tmp/redis/redis.conf"
-        )
-        return "redis", ["sh", "-c", script]
+        return "redis", ["sh", "-c", container_config(port) + "exec redis-server redis.conf"]
+
+
+CONTAINER_DIR = "/tmp/redis"
+
+
+def container_config(port: int, extra: str = "") -> str:
+    """Shell commands that write the configuration of a Redis in a container to
+    CONTAINER_DIR/redis.conf, `extra` lines appended, and leave the shell in that directory; the
+    password comes from $DBARCH_PASSWORD, which they unset."""
+    config = _config(port, CONTAINER_DIR, "%s").replace("\n", "\\n")
+    script = (
+        f"set -e; umask 077; mkdir {CONTAINER_DIR}; cd {CONTAINER_DIR}; "
+        f"printf '{config}' \"$DBARCH_PASSWORD\" > redis.conf; unset DBARCH_PASSWORD; "
+    )
+    if extra:  # in base64: a configuration line may hold any character
+        script += f"echo {base64.b64encode(extra.encode()).decode()} | base64 -d >> redis.conf; "
+    return script

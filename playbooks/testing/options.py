@@ -47,9 +47,9 @@ def pytest_configure(config: pytest.Config) -> None:
         # A plain -n split the high-availability module across workers, each starting a
         # cluster of its own, and two of its tests failed: say so before anything starts.
         raise pytest.UsageError(
-            "-n needs --dist loadgroup here (make test passes it): the modules that share a "
-            "server or cluster of their own (backup, high availability, security, the site) "
-            "must each stay on one worker"
+            "-n needs --dist loadgroup here (make test passes it): the tests of one "
+            "xdist_group (a module's own server or cluster, the built site) must stay on one "
+            "worker"
         )
     config.stash[REQUIRED] = required
     config.stash[VERSIONS] = engine_versions(config.getoption("--engine-versions"))
