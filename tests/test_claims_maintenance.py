@@ -1,14 +1,15 @@
 """The claims of docs/operations/maintenance.md, on servers of this module's own.
 
-PostgreSQL: a throwaway local server (not the session's shared one) whose autovacuum naptime is
-lowered to one second, so that a test can wait for autovacuum in bounded time; each test gets a
-database of its own on it. The SQL snippets the page shows are replayed statement by statement
-(the example runner also runs them on the session's server); pg_repack is run as the client
-program, by the function the page shows. Redis: a server per test, started like the engines
-module starts one, with the page's configuration lines appended, killed with SIGKILL and started
-again on the same directory — of this machine's binaries, or under `--engine-versions redis:N`
-(the matrix runs these tests on every Redis version) in a container of that version. Every wait
-is bounded; timings are asserted as bounds and orderings.
+Each server is of this machine's binaries, or — under `--engine-versions postgres:N` or
+`redis:N`, as the matrix runs this module on every version — in a container of that version.
+PostgreSQL: a throwaway server (not the session's shared one) whose autovacuum naptime is lowered
+to one second, so that a test can wait for autovacuum in bounded time; each test gets a database
+of its own on it. The SQL snippets the page shows are replayed statement by statement (the
+example runner also runs them on the session's server); pg_repack is run as the client program
+of the server's version, by the function the page shows. Redis: a server per test, started like
+the engines module starts one, with the page's configuration lines appended, killed with SIGKILL
+and started again on the same directory. Every wait is bounded; timings are asserted as bounds
+and orderings.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from playbooks.engines._process import (
     wait_until,
     write_private,
 )
+from playbooks.engines.postgres import client_argv
 from playbooks.engines.readiness import connect, ready
 from playbooks.replay import (
     Background,
@@ -60,6 +62,12 @@ from playbooks.testing.summary import VERSIONS, used_server
 
 PAGE = paths.DOCS / "operations" / "maintenance.md"
 WAIT = 60.0  # seconds: the bound of every wait for a server to do something
+# Per PostgreSQL major version of the matrix, the pg_repack and pg_partman the page names.
+TOOLS = {15: ("1.4", "4.7"), 17: ("1.5", "5.2"), 18: ("1.5", "5.5")}
+
+
+def major(conn: Any) -> int:
+    return int(scalar(conn, "SHOW server_version_num")) // 10000
 
 
 # --- a PostgreSQL server of our own --------------------------------------------------------------
@@ -67,8 +75,11 @@ WAIT = 60.0  # seconds: the bound of every wait for a server to do something
 
 @pytest.fixture(scope="module")
 def ops_server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """Of the version of the matrix the run serves PostgreSQL with, if any (a container of its
+    own), else of this machine's binaries."""
+    version = request.config.stash[VERSIONS].get("postgres", ("postgres", ""))[1]
     try:
-        server = engines.start_local("postgres")
+        server = engines.start("postgres", version) if version else engines.start_local("postgres")
     except engines.EngineUnavailable as e:
         unavailable(request.config, "postgres", str(e))
     try:
@@ -187,11 +198,10 @@ def test_autovacuum_freezes_a_table_past_its_freeze_max_age_though_switched_off_
 
 def test_the_threshold_query_takes_postgresql_18s_cap_and_earlier_versions_have_none(new_pg_db):
     conn = new_pg_db("none")
-    major = int(scalar(conn, "SHOW server_version_num")) // 10000
     path = "postgres/maintenance/autovacuum-threshold.sql"
     replay(conn, path, upto=-1)
     cap = "ALTER TABLE sessions_default SET (autovacuum_vacuum_max_threshold = 1000)"
-    if major >= 18:
+    if major(conn) >= 18:
         assert scalar(conn, "SHOW autovacuum_vacuum_max_threshold") == "100000000"
         conn.execute(cap)
         expected = 1000.0  # not 2,050: the table's cap is lower
@@ -391,17 +401,16 @@ def slow_ledger(ops_server: Server, ledger_template: str) -> Iterator[tuple[str,
             admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-def page_repack(conn: Any) -> tuple[Callable[..., str], list[str]]:
-    """The page's repack() and the pg_repack client installed beside `conn`'s server."""
+def page_repack(server: Server) -> tuple[Callable[..., str], list[str]]:
+    """The page's repack() and the pg_repack client of `server`'s version."""
     repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
-    major = int(scalar(conn, "SHOW server_version_num")) // 10000
-    return repack, [f"/usr/lib/postgresql/{major}/bin/pg_repack"]
+    return repack, client_argv(server, "pg_repack")
 
 
 @ON_OPS_SERVER
-def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, request):
+def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, ops_server, request):
     url, conn = slow_ledger
-    repack, program = page_repack(conn)
+    repack, program = page_repack(ops_server)
     version = subprocess.run(
         [*program, "--version"],
         capture_output=True,
@@ -409,7 +418,7 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, req
         check=True,
     ).stdout.strip()
     record_engine(request.config, "pg_repack", version.removeprefix("pg_repack "))
-    assert version.startswith("pg_repack 1.4.")  # the version the page names
+    assert version.startswith(f"pg_repack {TOOLS[major(conn)][0]}.")  # as the page says
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
     count0, sum0 = ledger_totals(conn)
     assert count0 == LIVE_ROWS
@@ -437,10 +446,10 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, req
 
 @ON_OPS_SERVER
 def test_pg_repack_gives_up_on_a_table_locked_past_its_wait_timeout_and_cancels_nobody(
-    slow_ledger,
+    slow_ledger, ops_server
 ):
     url, conn = slow_ledger
-    repack, program = page_repack(conn)
+    repack, program = page_repack(ops_server)
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
     with psycopg.connect(url) as holder:  # an open transaction that has read the table
         holder.execute("SELECT count(*) FROM ledger").fetchone()
@@ -520,9 +529,13 @@ def test_vacuum_full_makes_writers_and_readers_wait_for_the_whole_rebuild(slow_l
 # --- pg_partman ----------------------------------------------------------------------------------
 
 
-def day_names(first: date, last: date) -> list[str]:
+def day_names(conn: Any, first: date, last: date) -> list[str]:
+    """The names pg_partman gives the daily partitions of `readings`, `first` to `last`:
+    readings_p2026_12_07 in version 4, readings_p20261207 in version 5."""
+    version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
+    day = "%Y_%m_%d" if version.startswith("4.") else "%Y%m%d"
     days = (last - first).days + 1
-    return [f"readings_p{(first + timedelta(d)).strftime('%Y_%m_%d')}" for d in range(days)]
+    return [f"readings_p{(first + timedelta(d)).strftime(day)}" for d in range(days)]
 
 
 PARTMAN = "postgres/maintenance/partman.sql"
@@ -544,11 +557,11 @@ def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
     today = scalar(conn, "SELECT current_date")
     version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
     record_engine(request.config, "pg_partman", version)
-    assert version.startswith("4.7.")  # the version whose create_parent the page calls
+    assert version.startswith(f"{TOOLS[major(conn)][1]}.")  # as the page says
     created, final = done.rows("pg_get_expr(c.relpartbound")
     assert [r[0] for r in created] == [
         "readings_default",
-        *day_names(today - timedelta(6), today + timedelta(3)),
+        *day_names(conn, today - timedelta(6), today + timedelta(3)),
     ]
     first = created[1]
     start = (today - timedelta(6)).isoformat()
@@ -560,7 +573,7 @@ def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
     # Second run, rows for today: five days ahead of them; still only three days back.
     assert [r[0] for r in final] == [
         "readings_default",
-        *day_names(today - timedelta(3), today + timedelta(5)),
+        *day_names(conn, today - timedelta(3), today + timedelta(5)),
     ]
     assert scalar(conn, "SELECT count(*) FROM readings") == 100
 
@@ -576,7 +589,7 @@ def test_pg_partman_with_infinite_time_partitions_follows_the_clock(ops_db):
     conn.execute("SELECT partman.run_maintenance('public.readings')")  # still no row
     today = scalar(conn, "SELECT current_date")
     names = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r'")}
-    assert set(day_names(today, today + timedelta(5))) <= names  # five days ahead, no data
+    assert set(day_names(conn, today, today + timedelta(5))) <= names  # five days ahead, no data
 
 
 @ON_OPS_SERVER
@@ -590,7 +603,7 @@ def test_pg_partman_retention_waits_for_the_parents_access_exclusive_lock_behind
     conn.execute(retention)  # retention '3 days', retention_keep_table = false: DROP TABLE
     maintain = next(s for s in script if s.startswith("SELECT partman.run_maintenance"))
     today = scalar(conn, "SELECT current_date")
-    oldest = day_names(today - timedelta(6), today - timedelta(4))
+    oldest = day_names(conn, today - timedelta(6), today - timedelta(4))
     count = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'readings'::regclass"
     assert scalar(conn, count) == 11  # ten days and the default
     with connect(server, name) as reader, connect(server, name, autocommit=True) as maint:
@@ -760,8 +773,7 @@ def fill(c: Any, prefix: str, n: int, ttl: int | None = None) -> None:
 
 
 class TestRedisPersistenceAndEviction:
-    """One node id for the matrix (scripts/matrix), which runs these on each Redis version:
-    unlike the PostgreSQL claims above, they need no tool of a particular version."""
+    """Each test with a Redis of its own (own_redis), killed and started again as it needs."""
 
     def test_rdb_loses_what_was_written_after_the_last_snapshot(self, own_redis):
         r = own_redis("redis/maintenance/rdb.conf")
@@ -860,11 +872,15 @@ class TestRedisPersistenceAndEviction:
         c.close()
 
 
-def test_the_matrix_runs_the_redis_claims_on_each_redis_version_the_page_names():
-    """The page says its Redis claims were seen on Redis 7.0 and 8.0: `make test-matrix` runs
-    them on each Redis of the matrix (those two), as `make test` runs them on this machine's."""
+def test_the_matrix_runs_these_claims_on_each_version_the_page_names():
+    """The page says on which versions its claims were seen: `make test-matrix` runs this module
+    on each PostgreSQL and Redis of the matrix, as `make test` runs it on this machine's; the
+    repack and partman tests check the tools' versions the page names for each PostgreSQL."""
     matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
-    node = f"tests/{Path(__file__).name}::{TestRedisPersistenceAndEviction.__name__}"
-    assert node in matrix["TESTS"]
+    assert f"tests/{Path(__file__).name}" in matrix["TESTS"]
+    assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in TOOLS]
     assert sorted(images.VERSIONS["redis"]) == ["7", "8"]
-    assert "Redis 7.0 and 8.0" in PAGE.read_text()
+    *first, last = [f"{v} (pg_repack {r}, pg_partman {p})" for v, (r, p) in TOOLS.items()]
+    text = " ".join(PAGE.read_text().split())
+    assert f"PostgreSQL {', '.join(first)} and {last}" in text
+    assert "Redis 7.0 and 8.0" in text

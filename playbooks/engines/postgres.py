@@ -130,6 +130,20 @@ def _remember_password(server: Server) -> None:
         f.write(f"{server.host}:{server.port}:*:{server.user}:{server.password}\n")
 
 
+def client_argv(server: Server, program: str) -> list[str]:
+    """The argv that runs `program`, a client of the server's own major version: one of another
+    version may refuse (pg_repack: "program 'pg_repack 1.4.8' does not match database library").
+    Debian installs it beside the server's programs, outside PATH; a container's runs in it, with
+    PGPASSWORD passed from this process's environment."""
+    major = server.version.split(".")[0]
+    path = f"/usr/lib/postgresql/{major}/bin/{program}"
+    if server.origin == "container":
+        from . import containers
+
+        return [*containers.exec_argv(server, env=("PGPASSWORD",)), path]
+    return [path if Path(path).exists() else shutil.which(program) or path]
+
+
 def _initdb_args(pwfile: Any) -> list[str]:
     return [
         "-U",

@@ -6,13 +6,12 @@ Each is declared, with the engines it needs, in playbooks/fixtures.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from playbooks import engines
-from playbooks.engines.postgres import Databases
+from playbooks.engines.postgres import Databases, client_argv
 from playbooks.engines.readiness import connect
 from playbooks.testing.options import unavailable
 from playbooks.testing.summary import SERVERS
@@ -53,18 +52,8 @@ def pg_url(pg_databases: Databases) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_repack(postgres_server: engines.Server) -> list[str]:
-    """The argv that runs pg_repack of the server's own version: a client of another version
-    refuses to work ("program 'pg_repack 1.4.8' does not match database library …"). Debian
-    installs it beside the server's programs, outside PATH; a container's runs in it."""
-    import shutil
-
-    major = postgres_server.version.split(".")[0]
-    program = f"/usr/lib/postgresql/{major}/bin/pg_repack"
-    if postgres_server.origin == "container":
-        from playbooks.engines import containers
-
-        return [*containers.exec_argv(postgres_server, env=("PGPASSWORD",)), program]
-    return [program if Path(program).exists() else shutil.which("pg_repack") or program]
+    """The argv that runs pg_repack of the session server's own version."""
+    return client_argv(postgres_server, "pg_repack")
 
 
 @pytest.fixture
