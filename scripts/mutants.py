@@ -138,6 +138,14 @@ MUTATIONS = [
         "repack() reports a table pg_repack skipped for want of its lock as rebuilt",
     ),
     M(
+        "aof-everysec-leaves-fsync-to-the-kernel",
+        "snippets/redis/maintenance/aof-everysec.conf",
+        "appendfsync everysec",
+        "appendfsync no",
+        "tests/test_claims_maintenance.py -k fsyncs",
+        "with everysec, Redis calls fsync on the AOF about once a second",
+    ),
+    M(
         "retire-lock-timeout-longer",
         "snippets/postgres/scaling/partition-retire.sql",
         "SET lock_timeout = '1s';",

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import runpy
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -672,6 +674,11 @@ class OwnRedis:
     def client(self) -> Any:
         return connect(self.server)
 
+    def pid(self) -> int:
+        """redis-server's process id, as this machine sees it."""
+        assert self.proc is not None
+        return self.proc.pid
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, no final save."""
         assert self.proc is not None
@@ -724,12 +731,63 @@ class ContainerRedis(OwnRedis):
         self._exec(f"kill -KILL $(cat {self.DIR}/pid)")
         wait_for(lambda: not ready(self.server), "Redis to be gone", WAIT)
 
+    def pid(self) -> int:
+        listed = containers.daemon().docker("top", self.server.container, "-eo", "pid,comm")
+        [pid] = [
+            p
+            for p, comm in (ln.split() for ln in listed.splitlines()[1:])
+            if comm == "redis-server"
+        ]
+        return int(pid)
+
     def files(self) -> set[str]:
         listed = self._exec(f"cd {self.DIR} && find . -type f").split()
         return {name.removeprefix("./") for name in listed}
 
     def close(self) -> None:
         self.server.stop()
+
+
+TRACED = re.compile(
+    r"^\d+\s+(write|writev|fsync|fdatasync)\(\d+<([^>]*)>(?:, \[?\{?(?:iov_base=)?\"([^\"]*))?"
+)
+
+
+def aof_trace(r: OwnRedis, c: Any, send: Callable[[], None]) -> tuple[list[tuple[str, str]], float]:
+    """What Redis did while `send()` ran, in order, by strace: ("append", path) for each write
+    to a file of its AOF, ("fsync", path) for each fsync of one, ("reply", text) for each write
+    to a client; and how long send() took."""
+    strace = shutil.which("strace")
+    assert strace is not None  # the test asked
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "trace"
+        argv = [strace, "-f", "-qq", "-y", "-s", "16", "-o", str(out), "-p", str(r.pid())]
+        argv[1:1] = ["-e", "trace=write,writev,fsync,fdatasync"]
+        tracer = subprocess.Popen(argv, stderr=subprocess.PIPE)
+        try:  # attached once a PING's reply shows in the trace
+            wait_for(
+                lambda: c.ping() and out.exists() and "+PONG" in out.read_text(),
+                "strace to attach",
+                WAIT,
+            )
+            started = time.monotonic()
+            send()
+            took = time.monotonic() - started
+        finally:
+            tracer.terminate()
+            tracer.wait(WAIT)
+        text = out.read_text()
+    events = []
+    for line in text[text.rindex("+PONG") :].splitlines()[1:]:
+        m = TRACED.match(line)
+        if m is None:
+            continue
+        call, path, data = m.groups()
+        if "appendonlydir/" in path:
+            events.append(("append" if call.startswith("write") else "fsync", path))
+        elif call.startswith("write") and path.startswith("socket:"):
+            events.append(("reply", (data or "").removesuffix("\\r\\n")))
+    return events, took
 
 
 def lines(confs: tuple[str, ...]) -> str:
@@ -824,6 +882,44 @@ class TestRedisPersistenceAndEviction:
         assert int(c.get("counter")) == acknowledged
         assert c.exists(*(f"k:{i}" for i in range(200))) == 200
         c.close()
+
+    @pytest.mark.parametrize("policy", ["always", "everysec"])
+    def test_aof_fsyncs_before_each_reply_or_once_a_second(self, own_redis, policy, request):
+        """What a crash of the machine could take: the writes acknowledged since the last fsync
+        of the AOF. strace shows Redis's fsyncs and its replies in the order it made them."""
+        if shutil.which("strace") is None:  # a failure where Redis is required, as in CI
+            unavailable(request.config, "redis", "strace not on PATH: it shows Redis's fsyncs")
+        r = own_redis(f"redis/maintenance/aof-{policy}.conf")
+        c = r.client()
+        pause = 0.0 if policy == "always" else 0.03  # everysec: 100 writes spread over 3 s
+
+        def writes() -> None:
+            for i in range(100):
+                c.set(f"k:{i}", i)
+                time.sleep(pause)
+
+        events, took = aof_trace(r, c, writes)
+        c.close()
+        replies = [e for e in events if e[0] == "reply"]
+        assert len(replies) == 100 and all(text == "+OK" for _, text in replies)
+        # replies that a write to the AOF, and those that an fsync of it, preceded since the
+        # previous reply
+        appended = synced = 0
+        since_reply: set[str] = set()
+        for kind, _ in events:
+            if kind != "reply":
+                since_reply.add(kind)
+                continue
+            appended += "append" in since_reply
+            synced += "fsync" in since_reply
+            since_reply.clear()
+        assert appended == 100  # handed to the kernel before the reply, with either setting
+        fsyncs = sum(1 for kind, _ in events if kind == "fsync")
+        if policy == "always":
+            assert synced == 100 and fsyncs >= 100  # before every reply
+        else:
+            assert took > 3  # about one a second while writes keep coming
+            assert int(took) - 1 <= fsyncs <= int(took) + 1 and synced <= fsyncs
 
     def test_noeviction_refuses_writes_when_full_and_still_serves_reads(self, own_redis):
         import redis
