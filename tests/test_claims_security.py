@@ -1,10 +1,12 @@
 """The claims of docs/operations/security.md, on servers of their own.
 
-One PostgreSQL 15 is started for the module with the page's security settings
+One PostgreSQL is started for the module with the page's security settings
 (snippets/postgres/security/postgresql.conf and pg_hba.conf) and the certificates that
 snippets/postgres/security/make-certs.sh makes: TLS on, SCRAM only, no connection without TLS,
-pgaudit loaded. One MariaDB 10.11 is started with the same certificates. Both listen on
-loopback, live in temp dirs, and are stopped (and their dirs removed) in `finally`.
+pgaudit loaded. It is this machine's PostgreSQL 15, or under `--engine-versions postgres:N` (the
+matrix runs this module on every version) a container of that version. One MariaDB 10.11 of this
+machine's is started with the same certificates. Both listen on loopback, live in temp dirs (or
+their container), and are stopped (and their dirs removed) in `finally`.
 
 Snippets are replayed with the example runner's executor as the database superuser; the claims
 about who may do what are then checked with real logins of the roles they create, over TLS
@@ -17,10 +19,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import runpy
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +34,14 @@ import pytest
 
 from playbooks import paths
 from playbooks.checklist import phases
-from playbooks.engines import Server, start_local
+from playbooks.engines import EngineUnavailable, Server, containers, images, start_local, track
 from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
 from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
 from playbooks.testing.options import record_engine, unavailable
+from playbooks.testing.summary import VERSIONS
 
 # One worker runs the whole module under xdist: its servers start once.
 pytestmark = pytest.mark.xdist_group("security")
@@ -48,6 +52,9 @@ HBA = paths.SNIPPETS / "postgres/security/pg_hba.conf"
 MAKE_CERTS = paths.SNIPPETS / "postgres/security/make-certs.sh"
 SERVICE = paths.SNIPPETS / "postgres/security/pg_service.conf"
 WAIT = 20.0  # seconds: every wait below is bounded by this, generous for a loaded machine
+PAGE = paths.DOCS / "operations" / "security.md"
+# Per PostgreSQL major version of the matrix, the pgaudit the page names.
+PGAUDIT = {15: "1.7", 17: "17.1", 18: "18.0"}
 
 
 # --- servers -------------------------------------------------------------------------------
@@ -99,20 +106,40 @@ def tls(request: pytest.FixtureRequest) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# The files the server reads from the certificates' directory.
+SERVER_FILES = ("server.crt", "server.key", "pg_hba.conf")
+
+
 @pytest.fixture(scope="module")
 def secure_pg(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server]:
     """A PostgreSQL started with the page's postgresql.conf settings and pg_hba.conf (file
-    names resolved in the certificates' directory)."""
+    names resolved in the certificates' directory): of this machine's binaries, or under
+    `--engine-versions postgres:N` (as the matrix runs this module) in a container of that
+    version, which gets copies of the files (install() copies them again when a test changes
+    one)."""
+    version = request.config.stash[VERSIONS].get("postgres", ("postgres", ""))[1]
     settings = settings_of(CONF)
+    where = Path("/tmp/files") if version else tls
     for name in ("ssl_cert_file", "ssl_key_file"):
-        settings[name] = str(tls / settings[name])
-    settings["hba_file"] = str(tls / "pg_hba.conf")
-    saved = postgres_engine.SETTINGS
-    postgres_engine.SETTINGS = {**saved, **settings}
-    try:
-        server = start_local("postgres")
-    finally:
-        postgres_engine.SETTINGS = saved
+        settings[name] = str(where / settings[name])
+    settings["hba_file"] = str(where / "pg_hba.conf")
+    if version:
+        files = {postgres_engine.file_env(n): (tls / n).read_text() for n in SERVER_FILES}
+
+        def command(port: int) -> tuple[str, list[str]]:
+            return postgres_engine.Postgres().container_command(port, settings, SERVER_FILES)
+
+        try:
+            server = track(containers.start("postgres", version, command, files))
+        except EngineUnavailable as e:
+            unavailable(request.config, "postgres", f"postgres {version}: {e}")
+    else:
+        saved = postgres_engine.SETTINGS
+        postgres_engine.SETTINGS = {**saved, **settings}
+        try:
+            server = start_local("postgres")
+        finally:
+            postgres_engine.SETTINGS = saved
     try:
         with psycopg.connect(server.url("postgres")) as conn:
             version = "SELECT default_version FROM pg_available_extensions WHERE name = 'pgaudit'"
@@ -193,9 +220,26 @@ def psql(conninfo: str, env: dict[str, str] | None = None, sql: str = "SELECT 1"
     )
 
 
-def server_log(conn: Any) -> Path:
-    """The log the engine module writes a local server's output to, beside its data dir."""
-    return Path(scalar(conn, "SHOW data_directory")).parent / "postgres.log"
+def server_log(server: Server, conn: Any) -> Callable[[], str]:
+    """A function that reads the server's output so far: for a local server, the log the
+    engine module writes beside its data dir; for one in a container, the container's."""
+    if server.origin == "container":
+        return lambda: containers.logs(server)
+    path = Path(scalar(conn, "SHOW data_directory")).parent / "postgres.log"
+    return path.read_text
+
+
+def install(server: Server, tls: Path, name: str) -> None:
+    """After a test changed the file `name` in the certificates' directory: a server in a
+    container gets the new copy (a local server reads that directory itself)."""
+    if server.origin == "container":
+        subprocess.run(
+            [*containers.exec_argv(server, stdin=True), "sh", "-c", f"cat > /tmp/files/{name}"],
+            input=(tls / name).read_bytes(),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
 
 # --- the checklist -------------------------------------------------------------------------
@@ -205,6 +249,17 @@ def server_log(conn: Any) -> Path:
 def security():
     (phase,) = [p for p in phases() if p.name == "security"]
     return phase
+
+
+def test_the_matrix_runs_these_claims_on_each_postgresql_the_page_names():
+    """`make test-matrix` runs this module on each PostgreSQL of the matrix, as `make test` runs
+    it on this machine's: the versions the page says every claim was checked on."""
+    matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
+    assert f"tests/{Path(__file__).name}" in matrix["TESTS"]
+    assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGAUDIT]
+    *first, last = PGAUDIT.values()
+    named = f"checked on PostgreSQL 15, 17 and 18 (with pgaudit {', '.join(first)} and {last})"
+    assert named in " ".join(PAGE.read_text().split())
 
 
 def test_the_checklist_is_a_playbook_of_one_line_items_with_reasons(security):
@@ -308,9 +363,9 @@ def test_without_default_privileges_a_later_table_is_not_readable(db):
     )
 
 
-def test_on_15_a_plain_role_cannot_create_in_public(db):
+def test_since_15_a_plain_role_cannot_create_in_public(db):
     _, conn = db
-    assert scalar(conn, "SHOW server_version_num").startswith("15")
+    assert int(scalar(conn, "SHOW server_version_num")) >= 150000
     replay(conn, "postgres/security/roles.sql")
     done = replay_until_error(
         conn,
@@ -567,6 +622,7 @@ def test_the_first_matching_hba_line_decides_and_nothing_below_it_is_read(secure
 
     def load(text: str) -> None:
         hba.write_text(text)
+        install(secure_pg, tls, "pg_hba.conf")
         with psycopg.connect(secure_pg.url("postgres"), autocommit=True) as admin:
             admin.execute("SELECT pg_reload_conf()")
 
@@ -613,14 +669,14 @@ def test_psqls_password_command_sends_a_verifier_and_never_the_password(secure_p
     finally:
         at_terminal.close(force=True)
     assert at_terminal.exitstatus == 0, at_terminal.before
-    log = server_log(conn)
+    log = server_log(secure_pg, conn)
     sent = wait_for(
-        lambda: [line for line in log.read_text().splitlines() if "typed_in PASSWORD" in line],
+        lambda: [line for line in log().splitlines() if "typed_in PASSWORD" in line],
         "psql's ALTER ROLE in the statement log",
         WAIT,
     )
     assert re.search(r"ALTER USER typed_in PASSWORD 'SCRAM-SHA-256\$4096:", sent[0]), sent
-    assert typed not in log.read_text()
+    assert typed not in log()
     stored = scalar(conn, "SELECT rolpassword FROM pg_authid WHERE rolname = 'typed_in'")
     assert stored.startswith("SCRAM-SHA-256$4096:") and stored in sent[0]
     login(secure_pg, tls, "typed_in", typed, dbname=name).close()
@@ -715,12 +771,14 @@ def test_an_ip_address_verifies_only_when_the_certificate_lists_it(secure_pg, tl
     with psycopg.connect(secure_pg.url("postgres"), autocommit=True) as admin:
         try:
             (tls / "server.crt").write_bytes((tls / "dns.crt").read_bytes())
+            install(secure_pg, tls, "server.crt")
             admin.execute("SELECT pg_reload_conf()")
             message = wait_for(refused, "the reloaded certificate without IP:127.0.0.1", WAIT)
             assert 'does not match host name "127.0.0.1"' in message
             assert connects(dsn(secure_pg, tls, host="localhost", user="postgres"), pw) is True
         finally:
             (tls / "server.crt").write_bytes(saved)
+            install(secure_pg, tls, "server.crt")
             admin.execute("SELECT pg_reload_conf()")
             wait_for(lambda: refused() is None, "the original certificate back", WAIT)
 
@@ -737,7 +795,7 @@ def page_fence(needle: str) -> list[str]:
     return fence.body.splitlines()
 
 
-def test_pgaudit_logs_ddl_and_grants_and_redacts_passwords(db):
+def test_pgaudit_logs_ddl_and_grants_and_redacts_passwords(secure_pg, db):
     _, conn = db
     # first in this session: the page shows these statement numbers
     conn.execute("CREATE TABLE audited_table (id int)")
@@ -751,11 +809,13 @@ def test_pgaudit_logs_ddl_and_grants_and_redacts_passwords(db):
     conn.execute("RESET log_statement")
     assert scalar(conn, "SHOW shared_preload_libraries") == "pgaudit"
     assert scalar(conn, "SHOW pgaudit.log") == "ddl, role"
-    log = server_log(conn)
+    available = "SELECT default_version FROM pg_available_extensions WHERE name = 'pgaudit'"
+    assert scalar(conn, available) == PGAUDIT[conn.info.server_version // 10000]
+    log = server_log(secure_pg, conn)
     pid = conn.info.backend_pid
 
     def mine() -> list[str]:
-        lines = [line for line in log.read_text().splitlines() if f"[{pid}]" in line]
+        lines = [line for line in log().splitlines() if f"[{pid}]" in line]
         return lines if any("in-the-server-log" in line for line in lines) else []
 
     lines = wait_for(mine, "the statement log line of the second ALTER ROLE", WAIT)
@@ -782,7 +842,7 @@ def test_pgaudit_log_set_per_role(secure_pg, tls, db):
     replay(conn, "postgres/security/roles.sql")
     conn.execute("ALTER ROLE shop_app SET pgaudit.log = 'write'")
     password = set_password(conn, "shop_app")
-    log = server_log(conn)
+    log = server_log(secure_pg, conn)
     with login(secure_pg, tls, "shop_app", password, dbname=name) as app:
         # The role's value replaces the server's 'ddl, role' for its sessions: not added to it.
         assert scalar(app, "SHOW pgaudit.log") == "write"
@@ -793,7 +853,7 @@ def test_pgaudit_log_set_per_role(secure_pg, tls, db):
         pid = app.info.backend_pid
 
     def mine() -> list[str]:
-        found = [ln for ln in log.read_text().splitlines() if f"[{pid}]" in ln and "AUDIT" in ln]
+        found = [ln for ln in log().splitlines() if f"[{pid}]" in ln and "AUDIT" in ln]
         return found if len(found) >= 3 else []
 
     audit = wait_for(mine, "three WRITE lines of the shop_app session", WAIT)

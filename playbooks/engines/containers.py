@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -37,10 +38,14 @@ def daemon() -> Dockerd:
 
 
 def start(
-    engine: str, version: str, command_for: Callable[[int], tuple[str, list[str]]] | None = None
+    engine: str,
+    version: str,
+    command_for: Callable[[int], tuple[str, list[str]]] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """A server of `engine` at `version` of the matrix; `command_for(port)` gives the user and
-    argv it runs as, by default the engine's own."""
+    argv it runs as, by default the engine's own; `env` is added to its environment (for what
+    must not be on a command line: keys, files its command writes out)."""
     try:
         img = images.image(engine, version)
     except ValueError as e:
@@ -50,14 +55,19 @@ def start(
         images.build(dockerd, img)  # reused when it exists
     except RuntimeError as e:
         raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
-    return run(engine, img.tag, command_for or unit(engine).container_command, new_password())
+    command = command_for or unit(engine).container_command
+    return run(engine, img.tag, command, new_password(), env)
 
 
 def run(
-    engine: str, tag: str, command_for: Callable[[int], tuple[str, list[str]]], password: str
+    engine: str,
+    tag: str,
+    command_for: Callable[[int], tuple[str, list[str]]],
+    password: str,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """A server of `engine` from the built image `tag`: `command_for(port)` gives the user and
-    argv it runs as; the password reaches it as $DBARCH_PASSWORD."""
+    argv it runs as; the password reaches it as $DBARCH_PASSWORD, with `env` beside it."""
     os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"  # its reaper image needs a registry
     from testcontainers.core.config import testcontainers_config
     from testcontainers.core.container import DockerContainer
@@ -71,6 +81,7 @@ def run(
         DockerContainer(tag)
         .with_command(command)
         .with_env("DBARCH_PASSWORD", password)
+        .with_envs(**(env or {}))
         # A throwaway server's files (under /tmp in every image) in memory, as the suite keeps
         # its local servers' (tests/conftest.py): a matrix row took 135 s instead of 167 s.
         .with_tmpfs_mount("/tmp")
@@ -117,11 +128,28 @@ def _stop_daemon() -> None:
         _daemon = None
 
 
-def exec_argv(server: Server, env: tuple[str, ...] = ()) -> list[str]:
+def logs(server: Server) -> str:
+    """What `server`'s container has written to its standard output and error so far."""
+    done = subprocess.run(
+        [*_docker(server), "logs", server.container],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.decode(errors="replace")
+
+
+def exec_argv(server: Server, env: tuple[str, ...] = (), stdin: bool = False) -> list[str]:
     """The argv prefix that runs a program inside `server`'s container (`docker exec`), passing
-    the named variables of this process's environment (a password, never on a command line)."""
+    the named variables of this process's environment (a password, never on a command line),
+    and with `stdin`, what is written to its standard input."""
+    passed = [arg for name in env for arg in ("-e", name)] + (["-i"] if stdin else [])
+    return [*_docker(server), "exec", *passed, server.container]
+
+
+def _docker(server: Server) -> list[str]:
     docker = shutil.which("docker")
     if docker is None or not server.container:
         raise EngineUnavailable(f"cannot run a program beside {server.engine}: no docker client")
-    passed = [arg for name in env for arg in ("-e", name)]
-    return [docker, "-H", f"unix://{daemon().socket}", "exec", *passed, server.container]
+    return [docker, "-H", f"unix://{daemon().socket}"]
