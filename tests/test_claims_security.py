@@ -3,10 +3,11 @@
 One PostgreSQL is started for the module with the page's security settings
 (snippets/postgres/security/postgresql.conf and pg_hba.conf) and the certificates that
 snippets/postgres/security/make-certs.sh makes: TLS on, SCRAM only, no connection without TLS,
-pgaudit loaded. It is this machine's PostgreSQL 15, or under `--engine-versions postgres:N` (the
-matrix runs this module on every version) a container of that version. One MariaDB 10.11 of this
-machine's is started with the same certificates. Both listen on loopback, live in temp dirs (or
-their container), and are stopped (and their dirs removed) in `finally`.
+pgaudit loaded. One MariaDB is started with the same certificates. Each is this machine's
+(PostgreSQL 15, MariaDB 10.11), or under `--engine-versions postgres:N` or `mariadb:N` (the
+matrix runs this module on every version; MySQL serves the MariaDB tests in its row) a container
+of that version. They listen on loopback, live in temp dirs (or their container), and are
+stopped (and their dirs removed) in `finally`.
 
 Snippets are replayed with the example runner's executor as the database superuser; the claims
 about who may do what are then checked with real logins of the roles they create, over TLS
@@ -39,6 +40,7 @@ from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
+from playbooks.engines.base import unit
 from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
 from playbooks.testing.options import record_engine, unavailable
 from playbooks.testing.summary import VERSIONS
@@ -124,7 +126,7 @@ def secure_pg(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server]:
         settings[name] = str(where / settings[name])
     settings["hba_file"] = str(where / "pg_hba.conf")
     if version:
-        files = {postgres_engine.file_env(n): (tls / n).read_text() for n in SERVER_FILES}
+        files = {containers.file_env(n): (tls / n).read_text() for n in SERVER_FILES}
 
         def command(port: int) -> tuple[str, list[str]]:
             return postgres_engine.Postgres().container_command(port, settings, SERVER_FILES)
@@ -251,15 +253,21 @@ def security():
     return phase
 
 
-def test_the_matrix_runs_these_claims_on_each_postgresql_the_page_names():
-    """`make test-matrix` runs this module on each PostgreSQL of the matrix, as `make test` runs
-    it on this machine's: the versions the page says every claim was checked on."""
+def test_the_matrix_runs_these_claims_on_each_version_the_page_names():
+    """`make test-matrix` runs this module on each PostgreSQL, MariaDB and MySQL of the matrix,
+    as `make test` runs it on this machine's: the versions the page says the claims were
+    checked on."""
     matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
     assert f"tests/{Path(__file__).name}" in matrix["TESTS"]
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGAUDIT]
+    assert sorted(images.VERSIONS["mariadb"]) == ["10.11", "11.8"]
+    assert sorted(images.VERSIONS["mysql"]) == ["9.7"]
     *first, last = PGAUDIT.values()
-    named = f"checked on PostgreSQL 15, 17 and 18 (with pgaudit {', '.join(first)} and {last})"
-    assert named in " ".join(PAGE.read_text().split())
+    text = " ".join(PAGE.read_text().split())
+    assert (
+        f"checked on PostgreSQL 15, 17 and 18 (with pgaudit {', '.join(first)} and {last})" in text
+    )
+    assert "the MariaDB ones on MariaDB 10.11 and 11.8 and on MySQL 9.7" in text
 
 
 def test_the_checklist_is_a_playbook_of_one_line_items_with_reasons(security):
@@ -941,13 +949,36 @@ def test_a_password_in_a_url_is_in_the_process_list(secure_pg):
 # --- MariaDB -------------------------------------------------------------------------------
 
 
+SSL_FILES = {"ca": "ca.crt", "cert": "server.crt", "key": "server.key"}  # --ssl-ca=… and so on
+TLS_FILES = tuple(SSL_FILES.values())
+
+
 @pytest.fixture(scope="module")
 def secure_mariadb(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server]:
-    """A MariaDB of this machine's binaries with TLS on, from the same certificates."""
+    """A MariaDB with TLS on, from the same certificates: of this machine's binaries, or under
+    `--engine-versions mariadb:N` (or `mysql:N`, which serves the MariaDB examples too) in a
+    container of that version, which gets copies of the files."""
+    engine, version = request.config.stash[VERSIONS].get("mariadb", ("mariadb", ""))
+    if version:
+        options = tuple(f"--ssl-{o}=/tmp/files/{n}" for o, n in SSL_FILES.items())
+        files = {containers.file_env(n): (tls / n).read_text() for n in TLS_FILES}
+
+        def command(port: int) -> tuple[str, list[str]]:
+            return unit(engine).container_command(port, options, TLS_FILES)
+
+        try:
+            server = track(containers.start(engine, version, command, files))
+        except EngineUnavailable as e:
+            unavailable(request.config, "mariadb", f"{engine} {version}: {e}")
+        try:
+            yield server
+        finally:
+            server.stop()
+        return
     user = service_user("mysql")
     certs = make_workdir("security-mariadb", user)
     try:
-        for name in ("ca.crt", "server.crt", "server.key"):
+        for name in TLS_FILES:
             shutil.copy(tls / name, certs / name)
         _own(certs, user)
         saved = mariadb_engine.SETTINGS
@@ -1021,19 +1052,23 @@ def one(conn: Any, sql: str) -> Any:
 def test_mariadb_roles_act_at_login_only_as_default_roles(secure_mariadb, mdb, examples_collection):
     name, conn = mdb
     version = one(conn, "SELECT version()")[0][0]
-    assert version.startswith("10.11")
     [example] = [
         e
         for e in examples_collection.examples
         if e.source == "docs/operations/security.md" and "shop_reader" in e.code
     ]
-    shown = example.for_version("mariadb", version.split("-")[0])  # the page's MariaDB tab
-    assert shown is not None and "FOR report@" in shown.code
+    # the page's tab for this server: MariaDB's, or MySQL's when MySQL serves the row
+    mysql = secure_mariadb.engine == "mysql"
+    shown = example.for_version(secure_mariadb.engine, version.split("-")[0])
+    assert shown is not None and ("TO report@" if mysql else "FOR report@") in shown.code
     done = replay_code(conn, shown.code)
-    assert done.selected()[-1] == (("report", "shop_reader"), ("report_nodefault", ""))
+    no_default = None if mysql else ""  # MySQL: no row in mysql.default_roles
+    assert done.selected()[-1] == (("report", "shop_reader"), ("report_nodefault", no_default))
+    # MySQL names a role with its host, and no role with the string NONE (MariaDB: NULL)
+    active = "`shop_reader`@`%`" if mysql else "shop_reader"
     one(conn, "INSERT INTO invoices (customer, amount) VALUES ('ada', 120)")
     with maria_login(secure_mariadb, "report", unlock(conn, "report@'127.0.0.1'"), name) as r:
-        assert one(r, "SELECT CURRENT_ROLE(), count(*) FROM invoices") == (("shop_reader", 1),)
+        assert one(r, "SELECT CURRENT_ROLE(), count(*) FROM invoices") == ((active, 1),)
         with pytest.raises(pymysql.err.OperationalError) as denied:
             one(r, "DELETE FROM invoices")
         assert denied.value.args[0] == 1142  # command denied
@@ -1042,7 +1077,7 @@ def test_mariadb_roles_act_at_login_only_as_default_roles(secure_mariadb, mdb, e
         maria_login(secure_mariadb, "report_nodefault", nodefault, name)
     assert denied.value.args[0] == 1044
     with maria_login(secure_mariadb, "report_nodefault", nodefault, "") as n:
-        assert one(n, "SELECT CURRENT_ROLE()") == ((None,),)
+        assert one(n, "SELECT CURRENT_ROLE()") == (("NONE" if mysql else None,),)
         with pytest.raises(pymysql.err.OperationalError) as denied:
             one(n, f"SELECT count(*) FROM {name}.invoices")
         assert denied.value.args[0] == 1142
@@ -1073,7 +1108,9 @@ def test_mariadb_require_ssl_refuses_a_plain_connection(secure_mariadb, tls, mdb
     # PyMySQL 2 given no TLS option tries TLS anyway, verifying nothing (its "preferred")
     with maria_login(*root) as preferred:
         assert one(preferred, cipher)[0][1] != ""
-    assert int(pymysql.__version__.split(".")[0]) >= 2
+    # The version the page names: PyMySQL's own, not pymysql.__version__ (2.2.x, the version of
+    # the MySQLdb interface it imitates).
+    assert pymysql.VERSION[:2] == (1, 2)
 
 
 def test_mariadb_definer_view_filters_on_user_not_current_user(secure_mariadb, mdb):

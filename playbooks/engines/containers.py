@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -126,6 +127,21 @@ def _stop_daemon() -> None:
     if _daemon is not None:
         _daemon.stop()
         _daemon = None
+
+
+def file_env(name: str) -> str:
+    """The environment variable that carries the file `name` into a server's container."""
+    return "DBARCH_FILE_" + re.sub(r"\W", "_", name).upper()
+
+
+def write_files(names: tuple[str, ...]) -> str:
+    """Shell that writes each file of `names` to /tmp/files/NAME (0600, with the umask 077 every
+    engine's command sets) from its variable file_env(NAME), then unsets the variable."""
+    if not names:
+        return ""
+    return "mkdir /tmp/files; " + "".join(
+        f'printf %s "${file_env(n)}" > /tmp/files/{n}; unset {file_env(n)}; ' for n in names
+    )
 
 
 def logs(server: Server) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 from typing import Any
 
@@ -92,16 +93,22 @@ class MariaDB(Engine):
         server = Server("mariadb", "127.0.0.1", port, user="root", password=password)
         return _local._launch(server, argv, user, work, signal.SIGKILL)
 
-    def container_command(self, port: int) -> tuple[str, list[str]]:
+    def container_command(
+        self, port: int, extra: tuple[str, ...] = (), files: tuple[str, ...] = ()
+    ) -> tuple[str, list[str]]:
+        """`extra` options after SETTINGS; `files` written to /tmp/files (write_files)."""
+        from .containers import write_files
+
         sql = root_sql("%s").replace("\n", "\\n")
+        options = " ".join(shlex.quote(o) for o in (*SETTINGS, *extra))
         script = (
-            "set -e; umask 077; mkdir /tmp/sock; "
+            f"set -e; umask 077; mkdir /tmp/sock; {write_files(files)}"
             "mariadb-install-db --no-defaults --datadir=/tmp/data --skip-test-db "
             "--auth-root-authentication-method=socket >/dev/null; "
             # printf is a shell builtin: the password reaches mariadbd's stdin, not an argv.
             f'printf "FLUSH PRIVILEGES;\\n{sql}" "$DBARCH_PASSWORD" '
             "| mariadbd --no-defaults --bootstrap --datadir=/tmp/data; unset DBARCH_PASSWORD; "
             f"exec mariadbd --no-defaults --datadir=/tmp/data --port={port} "
-            f"--bind-address=127.0.0.1 --socket=/tmp/sock/mysql.sock {' '.join(SETTINGS)}"
+            f"--bind-address=127.0.0.1 --socket=/tmp/sock/mysql.sock {options}"
         )
         return "mysql", ["sh", "-c", script]

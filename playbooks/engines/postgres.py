@@ -7,7 +7,6 @@ import atexit
 import contextlib
 import itertools
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -105,28 +104,20 @@ class Postgres(Engine):
     def container_command(
         self, port: int, extra: dict[str, str] | None = None, files: tuple[str, ...] = ()
     ) -> tuple[str, list[str]]:
-        """`extra` settings over SETTINGS; each of `files` written, owner-only, to
-        /tmp/files/NAME from the container's environment variable file_env(NAME)."""
+        """`extra` settings over SETTINGS; `files` written to /tmp/files (write_files)."""
+        from .containers import write_files
+
         settings = {"port": port, "listen_addresses": "127.0.0.1"}
         settings |= {"unix_socket_directories": "/tmp/sock", **SETTINGS, **(extra or {})}
         options = " ".join(shlex.quote(f"-c{k}={v}") for k, v in settings.items())
-        written = "".join(
-            f'printf %s "${file_env(name)}" > /tmp/files/{name}; unset {file_env(name)}; '
-            for name in files
-        )
         script = (
-            "set -e; umask 077; mkdir /tmp/sock /tmp/files; "
+            "set -e; umask 077; mkdir /tmp/sock; "
             'printf %s "$DBARCH_PASSWORD" > /tmp/pw; unset DBARCH_PASSWORD; '
-            f"{written}"
+            f"{write_files(files)}"
             f"initdb -D /tmp/data {' '.join(_initdb_args('/tmp/pw'))} >/dev/null; rm /tmp/pw; "
             f"exec postgres -D /tmp/data {options}"
         )
         return "postgres", ["sh", "-c", script]
-
-
-def file_env(name: str) -> str:
-    """The environment variable that carries the file `name` into a server's container."""
-    return "DBARCH_FILE_" + re.sub(r"\W", "_", name).upper()
 
 
 _passfile: Path | None = None
