@@ -146,6 +146,14 @@ MUTATIONS = [
         "with everysec, Redis calls fsync on the AOF about once a second",
     ),
     M(
+        "aof-always-replies-before-fsync",
+        "snippets/redis/maintenance/aof-always.conf",
+        "appendfsync always",
+        "appendfsync everysec",
+        "tests/test_claims_maintenance.py -k slow_disk",
+        "with always, Redis writes and fsyncs before each reply, so a crash loses no acknowledged write",
+    ),
+    M(
         "retire-lock-timeout-longer",
         "snippets/postgres/scaling/partition-retire.sql",
         "SET lock_timeout = '1s';",
