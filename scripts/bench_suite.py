@@ -10,9 +10,9 @@ then `python3 -m venv /tmp/old/.venv && /tmp/old/.venv/bin/pip install -e '/tmp/
 runs interleaved with this one — old, new, old, new … — so that both see the same load, and the
 ratio of the medians is printed. Each run also gives the CPU time the whole machine spent during
 it (servers and browsers included, from /proc/stat) and that time divided by the cores: the wall
-time no scheduling of the same work can go below. Each checkout runs with the Python of its own .venv: a link to
-this one's would make the other's tests start `playbook` from this checkout. The load average is
-printed with each run: on a busy machine the numbers mean little.
+time no scheduling of the same work can go below. Each checkout runs with the Python of its own
+.venv: a link to this one's would make the other's tests start `playbook` from this checkout.
+The load average is printed with each run: on a busy machine the numbers mean little.
 """
 
 from __future__ import annotations

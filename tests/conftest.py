@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import runpy
 import signal
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -65,3 +67,11 @@ def scratch(shared_dbs):
             conn.execute("ROLLBACK")
         conn.execute("SET search_path = public")
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def matrix_tests() -> list[str]:
+    """What `make test-matrix` runs in each row (scripts/matrix's TESTS): a page that says its
+    claims were checked on every version names a module that is in it."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "matrix"
+    return runpy.run_path(str(script))["TESTS"]

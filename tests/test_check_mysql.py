@@ -28,7 +28,7 @@ from playbooks import checks_mysql, engines, paths
 from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import start_local
 from playbooks.examples import page_fences
-from playbooks.testing.summary import VERSIONS
+from playbooks.testing.options import served
 
 PLAYBOOK = [sys.executable, "-m", "playbooks.cli"]
 
@@ -471,7 +471,7 @@ def measured_server() -> Iterator[Any]:
 def usage_server(request: pytest.FixtureRequest, measured_server) -> Iterator[Any]:
     """A server of this run's MariaDB or MySQL version with performance_schema ON: the local
     measured_server by default; in a row of the matrix, a container of the row's version."""
-    engine, version = request.config.stash[VERSIONS].get("mariadb", ("mariadb", ""))
+    engine, version = served(request.config, "mariadb")
     if not version:
         yield measured_server
         return

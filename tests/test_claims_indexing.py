@@ -19,6 +19,7 @@ from playbooks import paths
 from playbooks.engines.readiness import connect
 from playbooks.examples import page_fences
 from playbooks.replay import (
+    Background,
     lock_waits,
     replay,
     replay_until_error,
@@ -1275,8 +1276,6 @@ def test_reindex_concurrently_refuses_a_transaction_block(new_pg_db):
     ids=["create", "reindex"],
 )
 def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
-    import threading
-
     builder = new_pg_db("sample")
     dbname = builder.info.dbname
     holder = psycopg.connect(builder.info.dsn, autocommit=True)
@@ -1286,8 +1285,7 @@ def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
         holder.execute("BEGIN")
         holder.execute("INSERT INTO orders (customer_id, status, total) VALUES (2, 'pending', 5)")
         pid = builder.info.backend_pid
-        thread = threading.Thread(target=builder.execute, args=(build,))
-        thread.start()
+        running = Background(builder, build)
         lock_waits(writer, pid)  # the concurrent build waits for the open transaction
         held = {
             r[0]
@@ -1303,8 +1301,7 @@ def test_concurrent_builds_let_reads_and_writes_through(new_pg_db, build):
         writer.execute("INSERT INTO orders (customer_id, status, total) VALUES (1, 'pending', 10)")
         assert scalar(writer, "SELECT count(*) FROM orders") > 0
         holder.execute("COMMIT")
-        thread.join(10)
-        assert not thread.is_alive()
+        assert running.join(10) is None  # finished, without an error
         assert scalar(
             writer, "SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = 'orders'::regclass"
         )

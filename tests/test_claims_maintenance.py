@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import random
 import re
-import runpy
 import shutil
 import signal
 import subprocess
@@ -59,8 +58,8 @@ from playbooks.replay import (
     wait_for,
 )
 from playbooks.sql import run_script
-from playbooks.testing.options import record_engine, unavailable
-from playbooks.testing.summary import VERSIONS, used_server
+from playbooks.testing.options import own_server, record_engine, served, unavailable
+from playbooks.testing.summary import used_server
 
 PAGE = paths.DOCS / "operations" / "maintenance.md"
 WAIT = 60.0  # seconds: the bound of every wait for a server to do something
@@ -69,7 +68,7 @@ TOOLS = {15: ("1.4", "4.7"), 17: ("1.5", "5.2"), 18: ("1.5", "5.5")}
 
 
 def major(conn: Any) -> int:
-    return int(scalar(conn, "SHOW server_version_num")) // 10000
+    return conn.info.server_version // 10000
 
 
 # --- a PostgreSQL server of our own --------------------------------------------------------------
@@ -79,11 +78,7 @@ def major(conn: Any) -> int:
 def ops_server(request: pytest.FixtureRequest) -> Iterator[Server]:
     """Of the version of the matrix the run serves PostgreSQL with, if any (a container of its
     own), else of this machine's binaries."""
-    version = request.config.stash[VERSIONS].get("postgres", ("postgres", ""))[1]
-    try:
-        server = engines.start("postgres", version) if version else engines.start_local("postgres")
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", str(e))
+    server = own_server(request.config, "postgres", "the maintenance claims' own server")
     try:
         with connect(server, autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET autovacuum_naptime = 1")
@@ -755,15 +750,23 @@ TRACED = re.compile(
 )
 
 
+@pytest.fixture
+def strace(request: pytest.FixtureRequest) -> str:
+    """The strace program, which shows when Redis calls fsync (a failure where Redis is
+    required, as in CI, when it is missing)."""
+    found = shutil.which("strace")
+    if found is None:
+        unavailable(request.config, "redis", "strace not on PATH: it shows Redis's fsyncs")
+    return str(found)
+
+
 def aof_trace(
-    r: OwnRedis, c: Any, send: Callable[[], None], slow_fsync: str = ""
+    strace: str, r: OwnRedis, c: Any, send: Callable[[], None], slow_fsync: str = ""
 ) -> tuple[list[tuple[str, str, float]], float]:
     """What Redis did while `send()` ran, in order, by strace: ("append", path, t) for each
     write to a file of its AOF, ("fsync", path, t) for each fsync of one, ("reply", text, t) for
     each write to a client, t in seconds since the epoch; and how long send() took. With
     `slow_fsync` (say "3s"), strace holds every fdatasync that long: a slow disk."""
-    strace = shutil.which("strace")
-    assert strace is not None  # the test asked
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "trace"
         argv = [strace, "-f", "-qq", "-y", "-s", "16", "-o", str(out), "-p", str(r.pid())]
@@ -818,7 +821,7 @@ def lines(confs: tuple[str, ...]) -> str:
 def own_redis(request: pytest.FixtureRequest) -> Iterator[Callable[..., OwnRedis]]:
     """Starts a Redis of the test's own: of the version of the matrix the run serves Redis
     with, if any, else of this machine's binaries; counted for that version in the summary."""
-    version = request.config.stash[VERSIONS].get("redis", ("redis", ""))[1]
+    version = served(request.config, "redis")[1]
     if not version and _local._which("redis-server") is None:
         unavailable(request.config, "redis", "redis-server not on PATH")
     started: list[OwnRedis] = []
@@ -903,11 +906,9 @@ class TestRedisPersistenceAndEviction:
         c.close()
 
     @pytest.mark.parametrize("policy", ["always", "everysec"])
-    def test_aof_fsyncs_before_each_reply_or_once_a_second(self, own_redis, policy, request):
+    def test_aof_fsyncs_before_each_reply_or_once_a_second(self, own_redis, policy, strace):
         """What a crash of the machine could take: the writes acknowledged since the last fsync
         of the AOF. strace shows Redis's fsyncs and its replies in the order it made them."""
-        if shutil.which("strace") is None:  # a failure where Redis is required, as in CI
-            unavailable(request.config, "redis", "strace not on PATH: it shows Redis's fsyncs")
         r = own_redis(f"redis/maintenance/aof-{policy}.conf")
         c = r.client()
         pause = 0.0 if policy == "always" else 0.03  # everysec: 100 writes spread over 3 s
@@ -917,7 +918,7 @@ class TestRedisPersistenceAndEviction:
                 c.set(f"k:{i}", i)
                 time.sleep(pause)
 
-        events, took = aof_trace(r, c, writes)
+        events, took = aof_trace(strace, r, c, writes)
         c.close()
         replies = [e for e in events if e[0] == "reply"]
         assert len(replies) == 100 and all(text == "+OK" for _, text, _ in replies)
@@ -935,13 +936,11 @@ class TestRedisPersistenceAndEviction:
 
     @pytest.mark.parametrize("policy", ["always", "everysec"])
     def test_on_a_slow_disk_everysec_acknowledges_writes_a_process_crash_loses(
-        self, own_redis, policy, request
+        self, own_redis, policy, strace
     ):
         """While the last second's fsync still runs, `everysec` keeps new writes in Redis's own
         memory (for up to two seconds) and replies anyway: a SIGKILL then loses acknowledged
         writes. `always` writes and fsyncs before each reply, however slow the disk."""
-        if shutil.which("strace") is None:
-            unavailable(request.config, "redis", "strace not on PATH: it shows Redis's fsyncs")
         r = own_redis(f"redis/maintenance/aof-{policy}.conf")
         c = r.client()
         assert c.info("persistence")["aof_delayed_fsync"] == 0  # the counter the page names
@@ -956,7 +955,7 @@ class TestRedisPersistenceAndEviction:
                 time.sleep(0.01)
             r.kill()  # SIGKILL, well within the two seconds Redis waits for the slow fsync
 
-        events, _ = aof_trace(r, c, writes_then_crash, slow_fsync="3s")
+        events, _ = aof_trace(strace, r, c, writes_then_crash, slow_fsync="3s")
         c.close()
         sent = len(acknowledged)
         unwritten = sent - preceded(events, "append")  # replied to, not handed to the kernel
@@ -1018,12 +1017,11 @@ class TestRedisPersistenceAndEviction:
         c.close()
 
 
-def test_the_matrix_runs_these_claims_on_each_version_the_page_names():
+def test_the_matrix_runs_these_claims_on_each_version_the_page_names(matrix_tests):
     """The page says on which versions its claims were seen: `make test-matrix` runs this module
     on each PostgreSQL and Redis of the matrix, as `make test` runs it on this machine's; the
     repack and partman tests check the tools' versions the page names for each PostgreSQL."""
-    matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
-    assert f"tests/{Path(__file__).name}" in matrix["TESTS"]
+    assert f"tests/{Path(__file__).name}" in matrix_tests
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in TOOLS]
     assert sorted(images.VERSIONS["redis"]) == ["7", "8"]
     *first, last = [f"{v} (pg_repack {r}, pg_partman {p})" for v, (r, p) in TOOLS.items()]

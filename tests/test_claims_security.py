@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import runpy
 import shutil
 import stat
 import subprocess
@@ -40,10 +39,8 @@ from playbooks.engines import mariadb as mariadb_engine
 from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
-from playbooks.engines.base import unit
 from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
-from playbooks.testing.options import record_engine, unavailable
-from playbooks.testing.summary import VERSIONS
+from playbooks.testing.options import record_engine, served, unavailable
 
 # One worker runs the whole module under xdist: its servers start once.
 pytestmark = pytest.mark.xdist_group("security")
@@ -119,20 +116,16 @@ def secure_pg(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server]:
     `--engine-versions postgres:N` (as the matrix runs this module) in a container of that
     version, which gets copies of the files (install() copies them again when a test changes
     one)."""
-    version = request.config.stash[VERSIONS].get("postgres", ("postgres", ""))[1]
+    version = served(request.config, "postgres")[1]
     settings = settings_of(CONF)
-    where = Path("/tmp/files") if version else tls
+    where = Path(containers.FILES) if version else tls
     for name in ("ssl_cert_file", "ssl_key_file"):
         settings[name] = str(where / settings[name])
     settings["hba_file"] = str(where / "pg_hba.conf")
     if version:
-        files = {containers.file_env(n): (tls / n).read_text() for n in SERVER_FILES}
-
-        def command(port: int) -> tuple[str, list[str]]:
-            return postgres_engine.Postgres().container_command(port, settings, SERVER_FILES)
-
+        files = {n: (tls / n).read_text() for n in SERVER_FILES}
         try:
-            server = track(containers.start("postgres", version, command, files))
+            server = track(containers.start("postgres", version, extra=settings, files=files))
         except EngineUnavailable as e:
             unavailable(request.config, "postgres", f"postgres {version}: {e}")
     else:
@@ -236,7 +229,12 @@ def install(server: Server, tls: Path, name: str) -> None:
     container gets the new copy (a local server reads that directory itself)."""
     if server.origin == "container":
         subprocess.run(
-            [*containers.exec_argv(server, stdin=True), "sh", "-c", f"cat > /tmp/files/{name}"],
+            [
+                *containers.exec_argv(server, stdin=True),
+                "sh",
+                "-c",
+                f"cat > {containers.FILES}/{name}",
+            ],
             input=(tls / name).read_bytes(),
             check=True,
             capture_output=True,
@@ -253,12 +251,11 @@ def security():
     return phase
 
 
-def test_the_matrix_runs_these_claims_on_each_version_the_page_names():
+def test_the_matrix_runs_these_claims_on_each_version_the_page_names(matrix_tests):
     """`make test-matrix` runs this module on each PostgreSQL, MariaDB and MySQL of the matrix,
     as `make test` runs it on this machine's: the versions the page says the claims were
     checked on."""
-    matrix = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "matrix"))
-    assert f"tests/{Path(__file__).name}" in matrix["TESTS"]
+    assert f"tests/{Path(__file__).name}" in matrix_tests
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGAUDIT]
     assert sorted(images.VERSIONS["mariadb"]) == ["10.11", "11.8"]
     assert sorted(images.VERSIONS["mysql"]) == ["9.7"]
@@ -958,16 +955,12 @@ def secure_mariadb(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server
     """A MariaDB with TLS on, from the same certificates: of this machine's binaries, or under
     `--engine-versions mariadb:N` (or `mysql:N`, which serves the MariaDB examples too) in a
     container of that version, which gets copies of the files."""
-    engine, version = request.config.stash[VERSIONS].get("mariadb", ("mariadb", ""))
+    engine, version = served(request.config, "mariadb")
     if version:
-        options = tuple(f"--ssl-{o}=/tmp/files/{n}" for o, n in SSL_FILES.items())
-        files = {containers.file_env(n): (tls / n).read_text() for n in TLS_FILES}
-
-        def command(port: int) -> tuple[str, list[str]]:
-            return unit(engine).container_command(port, options, TLS_FILES)
-
+        options = tuple(f"--ssl-{o}={containers.FILES}/{n}" for o, n in SSL_FILES.items())
+        files = {n: (tls / n).read_text() for n in TLS_FILES}
         try:
-            server = track(containers.start(engine, version, command, files))
+            server = track(containers.start(engine, version, extra=options, files=files))
         except EngineUnavailable as e:
             unavailable(request.config, "mariadb", f"{engine} {version}: {e}")
         try:

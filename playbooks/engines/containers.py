@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from typing import Any
 
 from . import EngineUnavailable, Server, _running, images
 from ._process import free_port, new_password
@@ -42,11 +43,13 @@ def start(
     engine: str,
     version: str,
     command_for: Callable[[int], tuple[str, list[str]]] | None = None,
-    env: dict[str, str] | None = None,
+    extra: Any = None,
+    files: dict[str, str] | None = None,
 ) -> Server:
     """A server of `engine` at `version` of the matrix; `command_for(port)` gives the user and
-    argv it runs as, by default the engine's own; `env` is added to its environment (for what
-    must not be on a command line: keys, files its command writes out)."""
+    argv it runs as, by default the engine's own container_command, given `extra` settings and
+    `files` ({name: text}, written to /tmp/files/NAME: certificates, keys) when there are any.
+    The files travel in its environment, as the password does, never on a command line."""
     try:
         img = images.image(engine, version)
     except ValueError as e:
@@ -56,8 +59,14 @@ def start(
         images.build(dockerd, img)  # reused when it exists
     except RuntimeError as e:
         raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
-    command = command_for or unit(engine).container_command
-    return run(engine, img.tag, command, new_password(), env)
+    names = tuple(files or {})
+    if command_for is None and (extra or names):
+
+        def command_for(port: int) -> tuple[str, list[str]]:
+            return unit(engine).container_command(port, extra, names)  # type: ignore[call-arg]
+
+    env = {file_env(name): text for name, text in (files or {}).items()}
+    return run(engine, img.tag, command_for or unit(engine).container_command, new_password(), env)
 
 
 def run(
@@ -134,13 +143,16 @@ def file_env(name: str) -> str:
     return "DBARCH_FILE_" + re.sub(r"\W", "_", name).upper()
 
 
+FILES = "/tmp/files"  # where a container's command writes the files start() was given
+
+
 def write_files(names: tuple[str, ...]) -> str:
-    """Shell that writes each file of `names` to /tmp/files/NAME (0600, with the umask 077 every
+    """Shell that writes each file of `names` to FILES/NAME (0600, with the umask 077 every
     engine's command sets) from its variable file_env(NAME), then unsets the variable."""
     if not names:
         return ""
-    return "mkdir /tmp/files; " + "".join(
-        f'printf %s "${file_env(n)}" > /tmp/files/{n}; unset {file_env(n)}; ' for n in names
+    return f"mkdir {FILES}; " + "".join(
+        f'printf %s "${file_env(n)}" > {FILES}/{n}; unset {file_env(n)}; ' for n in names
     )
 
 

@@ -90,6 +90,24 @@ def unavailable(config: pytest.Config, engine: str, reason: str) -> None:
     pytest.skip(f"{engine} unavailable: {reason}")
 
 
+def served(config: pytest.Config, fixture: str) -> tuple[str, str]:
+    """(engine, version) this run serves `fixture`'s engine with: a version of the matrix under
+    --engine-versions (MySQL for mariadb, say), else (fixture, ""), this machine's own."""
+    return config.stash[VERSIONS].get(fixture, (fixture, ""))
+
+
+def own_server(config: pytest.Config, fixture: str, purpose: str) -> engines.Server:
+    """A server of a test's own (not the session's shared one) of the engine and version this
+    run serves `fixture` with: in a container for a version of the matrix, else of this
+    machine's binaries. Unavailable (skipped, or failed when required) says `purpose`."""
+    engine, version = served(config, fixture)
+    try:
+        return engines.start(engine, version) if version else engines.start_local(engine)
+    except engines.EngineUnavailable as e:
+        unavailable(config, fixture, f"{purpose}: {e}")
+        raise  # not reached: unavailable() skips or fails
+
+
 def record_engine(config: pytest.Config, name: str, version: str) -> None:
     """Name, in the closing summary, a run-time that is no server of ours (the browser)."""
     config.stash[SERVERS][name] = engines.Server(name, "", 0, version=version)

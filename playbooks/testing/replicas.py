@@ -14,8 +14,8 @@ import pytest
 from playbooks import engines
 from playbooks.engines.postgres import Databases
 from playbooks.engines.readiness import connect
-from playbooks.testing.options import unavailable
-from playbooks.testing.summary import SERVERS, VERSIONS
+from playbooks.testing.options import own_server, unavailable
+from playbooks.testing.summary import SERVERS
 
 
 def postgres_pair(
@@ -26,11 +26,7 @@ def postgres_pair(
     Both are stopped when the requesting fixture's scope ends."""
     from playbooks.engines import replica
 
-    engine, version = request.config.stash[VERSIONS].get("postgres", ("postgres", ""))
-    try:
-        primary = engines.start(engine, version) if version else engines.start_local(engine)
-    except engines.EngineUnavailable as e:
-        unavailable(request.config, "postgres", f"a replica needs a primary of its own: {e}")
+    primary = own_server(request.config, "postgres", "a replica needs a primary of its own")
     request.addfinalizer(primary.stop)
     try:
         standby = replica.start(primary, name)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from playbooks import engines
-from playbooks.testing.options import unavailable
-from playbooks.testing.summary import SERVERS, VERSIONS
+from playbooks.testing.options import served, unavailable
+from playbooks.testing.summary import SERVERS
 
 MEMORY_DIR, MEMORY_ROOM = "/dev/shm", 4 << 30
 
@@ -30,7 +30,7 @@ def keep_files_in_memory() -> None:
 
 
 def _start_server(request: pytest.FixtureRequest, engine: str) -> engines.Server:
-    engine, version = request.config.stash[VERSIONS].get(engine, (engine, ""))
+    engine, version = served(request.config, engine)
     try:
         server = engines.start(engine, version)
     except engines.EngineUnavailable as e:
