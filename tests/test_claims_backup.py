@@ -8,6 +8,10 @@ pgbackrest.conf. The page's commands run as written, with local changes only (`l
 become the temp dir's paths and the loopback servers' ports; PostgreSQL's client programs come
 from the server's own bin directory.
 
+Under --engine-versions postgres:N every program (the servers, pgBackRest, the clients) runs in
+a container of that version's image, with the pgBackRest its Debian release packages, and the
+temp dir mounted at the same path: the tests read and damage its files as they do here.
+
 The fixtures do the work once per module (start, backups, the restore drill); the tests assert
 what they observed. Every wait is bounded, every server is stopped, also on failure.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import pwd
 import re
 import shlex
 import shutil
@@ -32,24 +37,33 @@ from typing import Any
 import psycopg
 import pytest
 
-from playbooks import engines, paths
+from playbooks import paths
 from playbooks.checklist import phases, read_phase
-from playbooks.engines import EngineUnavailable, Server, _local, track
+from playbooks.engines import EngineUnavailable, Server, _local, containers, images, track
 from playbooks.engines._process import (
     _child_setup,
     _env,
     free_port,
     make_workdir,
     new_password,
-    run,
     service_user,
+    spawn,
+    stop,
+    wait_until,
     write_private,
 )
 from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
-from playbooks.engines.readiness import connect
+from playbooks.engines.readiness import connect, ready
 from playbooks.engines.replica import wait_replayed
 from playbooks.replay import scalar, statements, wait_for
-from playbooks.testing.options import record_engine, record_measurement, unavailable
+from playbooks.testing.options import (
+    own_server,
+    record_engine,
+    record_measurement,
+    served,
+    unavailable,
+)
+from playbooks.testing.summary import used_server
 
 pytestmark = pytest.mark.xdist_group("backup")
 
@@ -74,6 +88,8 @@ PAGE_DRILL = "/var/lib/postgresql/15/drill"
 PAGE_REPO = "/var/lib/pgbackrest"
 PAGE_TIME = "2026-12-04 10:41:07.250+00"
 PAGE_LABEL = "20261204-101500F_20261204-103000I"
+# The pgBackRest that ran beside each PostgreSQL of the matrix: the one its Debian release packages.
+PGBACKREST = {15: "2.45", 17: "2.55", 18: "2.60"}
 
 
 # --- running the page's commands ---------------------------------------------------------------
@@ -100,13 +116,15 @@ def postgresql_conf(path: str) -> dict[str, str]:
 
 @dataclass
 class Cluster:
-    """The archiving server, its pgBackRest configuration, and how to run commands as its user."""
+    """The archiving server, its pgBackRest configuration, and how to run commands as its user:
+    here, or in `box`, the workbench container of a version of the matrix."""
 
     work: Path
-    user: Any  # pwd.struct_passwd of the server's user, or None when we are not root
+    user: Any  # pwd.struct_passwd of the server's user (the container's), or None when not root
     server: Server
     settings: dict[str, str]
     replace: dict[str, str] = field(default_factory=dict)  # page text → temp-dir text
+    box: Server | None = None
 
     @property
     def conf(self) -> Path:
@@ -114,38 +132,71 @@ class Cluster:
 
     def localize(self, argv: list[str]) -> list[str]:
         """The page's command, for this temp dir: --config after `pgbackrest`, paths replaced,
-        PostgreSQL's client programs from the server's own bin directory."""
+        PostgreSQL's client programs from the server's own bin directory (in a container, its
+        PATH has them)."""
         out = []
         for arg in argv:
             for page, local in self.replace.items():
                 arg = arg.replace(page, local)
             out.append(arg)
-        if out[0] == "pgbackrest":
+        if out[0] == "pgbackrest" and out[1:] != ["version"]:  # 2.55 refuses it there
             out.insert(1, f"--config={self.conf}")
-        elif (_local.postgres_bindir() / out[0]).exists():
+        elif self.box is None and (_local.postgres_bindir() / out[0]).exists():
             out[0] = str(_local.postgres_bindir() / out[0])
         return out
+
+    def process(self, argv: list[str], password: str | None = None) -> tuple[list[str], dict]:
+        """The argv and subprocess keywords that run a page command (localized) as the server's
+        user, in the temp dir, with PGPASSWORD in its environment."""
+        password = self.server.password if password is None else password
+        if self.box is None:
+            return self.localize(argv), {
+                "cwd": self.work,
+                "env": _env(self.user, {"PGPASSWORD": password}),
+                "preexec_fn": _child_setup(self.user, signal.SIGKILL),
+            }
+        inside = containers.exec_argv(self.box, ("PGPASSWORD",), user="postgres", cwd=self.work)
+        return [*inside, *self.localize(argv)], {"env": {**os.environ, "PGPASSWORD": password}}
 
     def run(
         self, argv: list[str], check: bool = True, password: str | None = None
     ) -> subprocess.CompletedProcess:
         """Run a page command (localized) as the server's user, in the temp dir, bounded."""
-        password = self.server.password if password is None else password
-        proc = subprocess.run(
-            self.localize(argv),
-            cwd=self.work,
-            env=_env(self.user, {"PGPASSWORD": password}),
-            preexec_fn=_child_setup(self.user, signal.SIGKILL),
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-        )
+        full, how = self.process(argv, password)
+        proc = subprocess.run(full, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, **how)
         if check and proc.returncode != 0:
             raise AssertionError(f"{shlex.join(argv)} failed ({proc.returncode}):\n{_out(proc)}")
         return proc
 
     def sql(self, database: str = "postgres") -> Any:
         return connect(self.server, database, autocommit=True)
+
+    def launch(self, server: Server, data: Path, settings: dict[str, str], work: Path) -> Server:
+        """Start `server` on `data`, its log in `work`; stopping it removes `work`."""
+        argv = ["postgres", "-D", str(data)]
+        argv += [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
+        if self.box is None:
+            argv[0] = str(_local.postgres_bindir() / "postgres")
+            return track(_local._launch(server, argv, self.user, work, signal.SIGQUIT))
+        # `docker exec` returns when the server exits; stopping the client would not stop it.
+        box = self.box
+        server.origin, server.container, server.image = "container", box.container, box.image
+        inside = containers.exec_argv(box, user="postgres", cwd=work)
+        proc = spawn([*inside, *argv], None, work, work / "postgres.log")
+
+        def _stop() -> None:
+            pg_ctl = [*containers.exec_argv(box, user="postgres"), "pg_ctl", "stop", "-D"]
+            subprocess.run([*pg_ctl, str(data), "-m", "immediate"], capture_output=True, timeout=60)
+            stop(proc, signal.SIGKILL)
+            shutil.rmtree(work, ignore_errors=True)
+
+        server._stop = _stop
+        try:
+            wait_until(lambda: ready(server), proc, work / "postgres.log", COMMAND_TIMEOUT)
+        except BaseException:
+            _stop()
+            raise
+        return track(server)
 
     def start_restored(self, data: Path, name: str) -> Server:
         """A server on a restored data directory: the primary's settings, its own port and
@@ -158,19 +209,11 @@ class Cluster:
         settings = {**self.settings, "port": str(port), "unix_socket_directories": str(work)}
         settings["archive_mode"] = "off"
         server = Server("postgres", "127.0.0.1", port, "postgres", self.server.password)
-        _local._launch(server, _postgres_argv(data, settings), self.user, work, signal.SIGQUIT)
-        return track(server)
+        return self.launch(server, data, settings, work)
 
 
 def _out(proc: subprocess.CompletedProcess) -> str:
     return (proc.stdout + proc.stderr)[-3000:]
-
-
-def _postgres_argv(data: Path, settings: dict[str, str]) -> list[str]:
-    argv = [str(_local.postgres_bindir() / "postgres"), "-D", str(data)]
-    for key, value in settings.items():
-        argv += ["-c", f"{key}={value}"]
-    return argv
 
 
 def _write_conf(cluster: Cluster) -> None:
@@ -197,61 +240,83 @@ def _write_conf(cluster: Cluster) -> None:
         os.chown(cluster.conf, cluster.user.pw_uid, cluster.user.pw_gid)
 
 
-def start_archiving() -> Cluster:
+def _user_in(box: Server, name: str) -> pwd.struct_passwd:
+    """`name`'s user and group IDs in the container: the owner, here, of what it writes."""
+    ids = [
+        int(subprocess.check_output([*containers.exec_argv(box), "id", flag, name], timeout=60))
+        for flag in ("-u", "-g")
+    ]
+    return pwd.struct_passwd((name, "x", *ids, "", "", ""))
+
+
+def start_archiving(version: str = "") -> Cluster:
     """initdb, the page's pgbackrest.conf and archive settings, the server started, and the
-    page's stanza-create and check run: a server archiving into a repository of its own."""
-    bindir = _local.postgres_bindir()
-    user = service_user("postgres")
-    work = make_workdir("backup", user)
-    password = new_password()
-    pwfile = write_private(work / "pwfile", password, user)
-    try:
-        run([str(bindir / "initdb"), "-D", str(work / "data"), *_initdb_args(pwfile)], user, work)
-    finally:
-        pwfile.unlink()
+    page's stanza-create and check run: a server archiving into a repository of its own; of
+    this machine's PostgreSQL, or of `version` of the matrix in a workbench container."""
+    if version:
+        work = make_workdir("backup", None)
+        box = track(containers.workbench("postgres", version, work))
+        user = _user_in(box, "postgres")
+        os.chown(work, user.pw_uid, user.pw_gid)
+    else:
+        box, user = None, service_user("postgres")
+        work = make_workdir("backup", user)
     port = free_port()
     settings = {"port": str(port), "listen_addresses": "127.0.0.1"}
     settings |= {"unix_socket_directories": str(work), **{k: str(v) for k, v in SETTINGS.items()}}
-    server = Server("postgres", "127.0.0.1", port, user="postgres", password=password)
-    cluster = Cluster(work, user, server, settings)
-    cluster.replace = {
-        "localhost": "127.0.0.1",
-        PAGE_DATA: str(work / "data"),
-        PAGE_REPO: str(work / "repo"),
-        "db1.internal": "127.0.0.1",
-    }
-    _write_conf(cluster)
-    archiving = postgresql_conf(ARCHIVING)
-    archiving["archive_command"] = shlex.join(
-        cluster.localize(shlex.split(archiving["archive_command"]))
-    )
-    settings.update(archiving)
-    # _launch removes its directory when the server stops: the whole temp dir, repository included.
-    _local._launch(server, _postgres_argv(work / "data", settings), user, work, signal.SIGQUIT)
-    track(server)
+    server = Server("postgres", "127.0.0.1", port, user="postgres", password=new_password())
+    cluster = Cluster(work, user, server, settings, box=box)
     try:
+        pwfile = write_private(work / "pwfile", server.password, user)
+        try:
+            cluster.run(["initdb", "-D", str(work / "data"), *_initdb_args(pwfile)])
+        finally:
+            pwfile.unlink()
+        cluster.replace = {
+            "localhost": "127.0.0.1",
+            PAGE_DATA: str(work / "data"),
+            PAGE_REPO: str(work / "repo"),
+            "db1.internal": "127.0.0.1",
+        }
+        _write_conf(cluster)
+        archiving = postgresql_conf(ARCHIVING)
+        archiving["archive_command"] = shlex.join(
+            cluster.localize(shlex.split(archiving["archive_command"]))
+        )
+        settings.update(archiving)
+        # launch removes its directory when the server stops: the temp dir, repository included.
+        cluster.launch(server, work / "data", settings, work)
         for argv in commands(BACKUP, "setup"):  # stanza-create, check
             cluster.run(argv)
     except BaseException:
         server.stop()
+        if box is not None:
+            box.stop()
         raise
     return cluster
 
 
 @pytest.fixture(scope="module")
 def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
-    """A PostgreSQL 15 archiving to pgBackRest (stanza created, `check` passed), holding the
-    sample data for SAMPLE_ORDERS orders in database `shop`."""
-    if _local.postgres_bindir() is None:
-        unavailable(request.config, "postgres", "no local PostgreSQL binaries")
-    if shutil.which("pgbackrest") is None:
-        unavailable(request.config, "postgres", "pgbackrest is not installed")
-    version = subprocess.run(
-        ["pgbackrest", "version"], capture_output=True, text=True, check=True, timeout=60
-    ).stdout.split()[-1]
-    record_engine(request.config, "pgbackrest", version)
-    cluster = start_archiving()
+    """A PostgreSQL archiving to pgBackRest (stanza created, `check` passed), holding the
+    sample data for SAMPLE_ORDERS orders in database `shop`: this machine's PostgreSQL 15, or
+    the version of the matrix this run serves."""
+    engine, version = served(request.config, "postgres")
+    if version:
+        try:
+            cluster = start_archiving(version)
+        except EngineUnavailable as e:
+            unavailable(request.config, "postgres", f"the backup claims' workbench: {e}")
+        request.addfinalizer(cluster.box.stop)
+    else:
+        if _local.postgres_bindir() is None:
+            unavailable(request.config, "postgres", "no local PostgreSQL binaries")
+        if shutil.which("pgbackrest") is None:
+            unavailable(request.config, "postgres", "pgbackrest is not installed")
+        cluster = start_archiving()
     request.addfinalizer(cluster.server.stop)
+    pgbackrest = cluster.run(["pgbackrest", "version"]).stdout.split()[-1]
+    record_engine(request.config, "pgbackrest", pgbackrest)
     server = cluster.server
     databases = Databases(server)
     databases.create_sample(SAMPLE_ORDERS, "shop")
@@ -259,6 +324,13 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
     for template in reversed(list(databases._templates.values())):
         databases.drop(template)
     yield cluster
+
+
+@pytest.fixture(autouse=True)
+def _counted_on_the_clusters_version(request: pytest.FixtureRequest) -> None:
+    """A test of the archiving server counts as run on its version in the closing summary."""
+    if "cluster" in request.fixturenames:
+        used_server(request, request.getfixturevalue("cluster").server)
 
 
 # --- full, differential, incremental ------------------------------------------------------------
@@ -286,13 +358,21 @@ def backups(cluster: Cluster) -> Backups:
     return Backups(info)
 
 
-def test_the_page_names_the_versions_that_ran(cluster):
+def test_the_page_names_the_versions_that_ran(cluster, matrix_tests):
     version = cluster.run(["pgbackrest", "version"]).stdout.split()[-1]
     with cluster.sql() as conn:
-        major = scalar(conn, "SHOW server_version").split(".")[0]
+        major = conn.info.server_version // 10000
+    assert version.split(".")[:2] == PGBACKREST[major].split("."), version
+    # The page names every version of the matrix, each with its pgBackRest.
+    assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGBACKREST]
+    *first, last = PGBACKREST.values()
+    tools = f"{', '.join(first)} and {last}"
+    *first, last = PGBACKREST
     text = " ".join(PAGE.read_text().split())
-    assert f"on PostgreSQL {major} and pgBackRest {version}:" in text
-    assert f"pgBackRest {version} exits 0 when it finds damage" in text
+    assert f"on PostgreSQL {', '.join(map(str, first))} and {last}, " in text
+    assert f"the pgBackRest its Debian release packages ({tools}):" in text
+    assert f"With pgBackRest {tools} alike, `verify` reported `status: error`" in text
+    assert f"tests/{Path(__file__).name}" in matrix_tests  # run on each version
 
 
 def test_the_configuration_is_the_pages_file(cluster):
@@ -662,10 +742,7 @@ def ledger(cluster: Cluster) -> str:
 @pytest.fixture(scope="module")
 def second_server(request: pytest.FixtureRequest) -> Server:
     """A fresh server of its own: the 'db2' the page restores to."""
-    try:
-        server = engines.start_local("postgres")
-    except EngineUnavailable as e:
-        unavailable(request.config, "postgres", str(e))
+    server = own_server(request.config, "postgres", "the server a dump is restored to")
     request.addfinalizer(server.stop)
     return server
 
@@ -796,14 +873,8 @@ def test_pg_dump_reads_every_table_in_one_snapshot(cluster, ledger):
     with cluster.sql("ledger") as gate, cluster.sql("ledger") as writer:
         gate.execute("BEGIN")
         gate.execute("LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
-        proc = subprocess.Popen(
-            cluster.localize([*dump, "--port", str(cluster.server.port)]),
-            cwd=cluster.work,
-            env=_env(cluster.user, {"PGPASSWORD": cluster.server.password}),
-            preexec_fn=_child_setup(cluster.user, signal.SIGKILL),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        full, how = cluster.process([*dump, "--port", str(cluster.server.port)])
+        proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **how)
         try:
             deadline = time.monotonic() + COMMAND_TIMEOUT
             # pg_dump has begun its transaction and waits for the gate's lock.
@@ -853,14 +924,9 @@ def test_pg_dumpall_takes_one_snapshot_per_database(cluster):
     with cluster.sql("books_a") as gate, cluster.sql("books_b") as other:
         gate.execute("BEGIN")
         gate.execute("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE")
+        full, how = cluster.process([*dumpall, "--port", str(cluster.server.port)])
         proc = subprocess.Popen(
-            cluster.localize([*dumpall, "--port", str(cluster.server.port)]),
-            cwd=cluster.work,
-            env=_env(cluster.user, {"PGPASSWORD": cluster.server.password}),
-            preexec_fn=_child_setup(cluster.user, signal.SIGKILL),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **how
         )
         try:
             deadline = time.monotonic() + COMMAND_TIMEOUT

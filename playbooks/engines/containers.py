@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from . import EngineUnavailable, Server, _running, images
@@ -112,6 +113,36 @@ def run(
     return server
 
 
+def workbench(engine: str, version: str, work: Path) -> Server:
+    """A container of `engine`'s image at `version` that serves nothing itself: its programs run
+    through exec_argv, and the host directory `work` is mounted at the same path in it, so that
+    a test reads, and damages, what they write there. Stopped as a server is."""
+    from testcontainers.core.container import DockerContainer
+
+    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
+    try:
+        img = images.image(engine, version)
+    except ValueError as e:
+        raise EngineUnavailable(str(e)) from None
+    dockerd = daemon()
+    try:
+        images.build(dockerd, img)
+    except RuntimeError as e:
+        raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    container = (
+        DockerContainer(img.tag)
+        .with_command(["sleep", "infinity"])
+        .with_volume_mapping(str(work), str(work), "rw")
+        .with_kwargs(network_mode="host")
+    )
+    container.start()
+    server = Server(engine, "127.0.0.1", 0, origin="container", version=version)
+    server._stop = container.stop
+    server.container = container.get_wrapped_container().id
+    server.image = img.tag
+    return server
+
+
 def _wait_ready(server: Server, container: object, timeout: float) -> None:
     from .readiness import ready
 
@@ -168,11 +199,18 @@ def logs(server: Server) -> str:
     return done.stdout.decode(errors="replace")
 
 
-def exec_argv(server: Server, env: tuple[str, ...] = (), stdin: bool = False) -> list[str]:
+def exec_argv(
+    server: Server,
+    env: tuple[str, ...] = (),
+    stdin: bool = False,
+    user: str = "",
+    cwd: Path | None = None,
+) -> list[str]:
     """The argv prefix that runs a program inside `server`'s container (`docker exec`), passing
     the named variables of this process's environment (a password, never on a command line),
-    and with `stdin`, what is written to its standard input."""
+    and with `stdin`, what is written to its standard input; as `user`, in `cwd`, when given."""
     passed = [arg for name in env for arg in ("-e", name)] + (["-i"] if stdin else [])
+    passed += (["-u", user] if user else []) + (["-w", str(cwd)] if cwd else [])
     return [*_docker(server), "exec", *passed, server.container]
 
 

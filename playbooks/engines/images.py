@@ -36,10 +36,11 @@ def _pg(version: str, suite: str) -> Image:
         f"postgresql-{version}",
         f"postgresql-{version}-postgis-3",
         f"postgresql-{version}-hypopg",
-        # the operations chapters: auditing, online rebuilds, partition upkeep
+        # the operations chapters: auditing, online rebuilds, partition upkeep, backups
         f"postgresql-{version}-pgaudit",
         f"postgresql-{version}-repack",
         f"postgresql-{version}-partman",
+        "pgbackrest",
     )
     return Image("postgres", version, suite, pkgs)
 
