@@ -106,7 +106,7 @@ MUTATIONS = [
     M(
         "ha-ttl-below-the-rule",
         "snippets/postgres/high-availability/patroni.yml",
-        "    ttl: 10  #",
+        "    ttl: 20  #",
         "    ttl: 3  #",
         "tests/test_claims_high_availability.py -k loses_etcd",
         "with ttl >= loop_wait + 2 x retry_timeout a leader cut off from etcd stops writing before "

@@ -21,7 +21,6 @@ from __future__ import annotations
 import configparser
 import json
 import os
-import pwd
 import re
 import shlex
 import shutil
@@ -240,15 +239,6 @@ def _write_conf(cluster: Cluster) -> None:
         os.chown(cluster.conf, cluster.user.pw_uid, cluster.user.pw_gid)
 
 
-def _user_in(box: Server, name: str) -> pwd.struct_passwd:
-    """`name`'s user and group IDs in the container: the owner, here, of what it writes."""
-    ids = [
-        int(subprocess.check_output([*containers.exec_argv(box), "id", flag, name], timeout=60))
-        for flag in ("-u", "-g")
-    ]
-    return pwd.struct_passwd((name, "x", *ids, "", "", ""))
-
-
 def start_archiving(version: str = "") -> Cluster:
     """initdb, the page's pgbackrest.conf and archive settings, the server started, and the
     page's stanza-create and check run: a server archiving into a repository of its own; of
@@ -256,7 +246,7 @@ def start_archiving(version: str = "") -> Cluster:
     if version:
         work = make_workdir("backup", None)
         box = track(containers.workbench("postgres", version, work))
-        user = _user_in(box, "postgres")
+        user = containers.user_in(box, "postgres")
         os.chown(work, user.pw_uid, user.pw_gid)
     else:
         box, user = None, service_user("postgres")

@@ -49,26 +49,39 @@ import psycopg
 import pytest
 
 from playbooks import paths, replay
-from playbooks.engines import EngineUnavailable, Server, haproxy, patroni, pgbouncer
+from playbooks.engines import (
+    EngineUnavailable,
+    Server,
+    containers,
+    haproxy,
+    images,
+    patroni,
+    pgbouncer,
+)
 from playbooks.replay import run_python, statements
-from playbooks.testing.options import record_engine, record_measurement, unavailable
+from playbooks.testing.options import record_engine, record_measurement, served, unavailable
 
 pytestmark = pytest.mark.xdist_group("ha")
 
 PAGE = paths.DOCS / "operations" / "high-availability.md"
+# The Patroni that ran beside each PostgreSQL of the matrix: the one its Debian release packages.
+PATRONI = {15: "3.0", 17: "4.0", 18: "4.1"}
 WAIT = 90.0  # seconds: the bound of every wait for the cluster (the machine is loaded)
 GRACE = 0.5  # seconds: how late the writer may record an acknowledgement under load
 
 
 @pytest.fixture(scope="module")
 def cluster(request: pytest.FixtureRequest) -> Iterator[patroni.Cluster]:
+    """Three members of this machine's PostgreSQL and Patroni, or under --engine-versions
+    postgres:N of version N and the Patroni its image has."""
+    _, version = served(request.config, "postgres")
     try:
-        started = patroni.start(members=3, synchronous=True)
+        started = patroni.start(members=3, synchronous=True, version=version)
     except EngineUnavailable as e:
         unavailable(request.config, "patroni", str(e))
     try:
-        for tool, version in patroni.versions().items():
-            record_engine(request.config, tool, version)
+        for tool, found in patroni.versions(started.box).items():
+            record_engine(request.config, tool, found)
         yield started
     finally:
         started.stop()
@@ -320,13 +333,52 @@ def bounds(cluster: patroni.Cluster) -> tuple[float, float]:
     return conf["ttl"] - conf["loop_wait"] - conf["retry_timeout"], 3 * conf["ttl"]
 
 
+def leader_lease_ttl(cluster: patroni.Cluster) -> int:
+    """The TTL etcd granted the leader key's lease: the ttl the leader's loop runs with."""
+    _, lease = cluster.keys()["leader"]
+    out = cluster.etcdctl("lease", "timetolive", format(lease, "x"))
+    return int(re.search(r"granted with TTL\((\d+)s\)", out).group(1))
+
+
+def timings_that_break_the_rules(cluster: patroni.Cluster, leader: patroni.Member) -> None:
+    """The page's second table: Patroni 3.0 keeps a ttl under 20 s and a retry_timeout that
+    breaks ttl >= loop_wait + 2 * retry_timeout; Patroni 4 raises the one, lowers the other,
+    and says so in its log only. Each change is undone."""
+    major = int(patroni.versions(cluster.box)["patroni"].split(".")[0])
+    assert major in (3, 4)
+    size = _size(leader.log)
+    cluster.patch_config(leader, {"ttl": 10})
+    if major == 3:  # the next lease is granted for 10 s
+        wait_for(lambda: leader_lease_ttl(cluster) == 10, "a lease of 10 s")
+    else:
+        warning = "ttl=10 can't be smaller than 20, adjusting..."
+        wait_for(lambda: warning in _logged_since(leader, size), "Patroni's warning")
+        time.sleep(3 * dcs(cluster)["loop_wait"])  # a few loops on: the lease is still 20 s
+        assert leader_lease_ttl(cluster) == 20
+        assert dcs(cluster)["ttl"] == 10  # while etcd's copy of the configuration says 10
+    cluster.patch_config(leader, {"ttl": 20})
+    wait_for(lambda: leader_lease_ttl(cluster) == 20, "the lease back to 20 s")
+    # 1 + 2 * 10 > 20
+    size = _size(leader.log)
+    assert cluster.patch_config(leader, {"retry_timeout": 10})["retry_timeout"] == 10
+    violated = 'Violated the rule "loop_wait + 2*retry_timeout <= ttl", where ttl=20.'
+    adjusted = "Adjusting loop_wait from 1 to 1 and retry_timeout from 10 to 9"
+    if major == 3:
+        time.sleep(3 * dcs(cluster)["loop_wait"])
+        assert "Violated" not in _logged_since(leader, size)
+    else:
+        wait_for(lambda: violated in _logged_since(leader, size), "Patroni's warning")
+        assert adjusted in _logged_since(leader, size)
+    assert cluster.patch_config(leader, {"retry_timeout": 4})["retry_timeout"] == 4
+
+
 # --- the claims --------------------------------------------------------------------------------
 
 
 def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     conf = dcs(cluster)
     # The page's timings, and Patroni's rule of thumb for them.
-    assert (conf["ttl"], conf["loop_wait"], conf["retry_timeout"]) == (10, 1, 4)
+    assert (conf["ttl"], conf["loop_wait"], conf["retry_timeout"]) == (20, 1, 4)
     assert conf["ttl"] >= conf["loop_wait"] + 2 * conf["retry_timeout"]
     assert conf["synchronous_mode"] is True and conf.get("failsafe_mode", False) is False
     assert conf["postgresql"]["use_pg_rewind"] is True
@@ -340,7 +392,7 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     assert {r[0] for r in rows} == {m.name for m in cluster.members} - {leader.name}
     assert on(cluster, leader, "SHOW wal_log_hints")[0][0] == "on"
     [(version,)] = on(cluster, leader, "SHOW server_version_num")
-    assert version.startswith("15")  # "on PostgreSQL 15"
+    assert int(version) // 10000 in PATRONI  # a version the page names
     # What a proxy's health check asks: only the leader answers 200 on /primary.
     answers = {m.name: m.api("primary")[0] for m in cluster.members}
     assert answers == {m.name: 200 if m is leader else 503 for m in cluster.members}
@@ -355,14 +407,16 @@ def test_the_cluster_forms_with_one_leader_and_a_synchronous_standby(cluster):
     sync = next(r[0] for r in rows if r[2] == "sync")
     wait_for(
         lambda: (
+            # (Patroni 4 adds "quorum": 0, for its quorum-based synchronous mode, not used here)
             json.loads(cluster.keys().get("sync", ("{}", 0))[0] or "{}")
-            == {"leader": leader.name, "sync_standby": sync}
+            in (
+                {"leader": leader.name, "sync_standby": sync},
+                {"leader": leader.name, "sync_standby": sync, "quorum": 0},
+            )
         ),
         "the sync key naming the synchronous standby",
     )
-    # Patroni 3.0 does not enforce ttl >= loop_wait + 2 * retry_timeout: it accepts 1 + 2 * 6.
-    assert cluster.patch_config(leader, {"retry_timeout": 6})["retry_timeout"] == 6
-    assert cluster.patch_config(leader, {"retry_timeout": 4})["retry_timeout"] == 4
+    timings_that_break_the_rules(cluster, leader)
     # The configuration the page shows is the one these members were started from.
     assert patroni.CONFIG == paths.SNIPPETS / "postgres/high-availability/patroni.yml"
 
@@ -589,7 +643,8 @@ def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):
     assert on(cluster, leader, "SELECT pg_is_in_recovery()")[0][0] is False
     hosts = [f"127.0.0.1:{m.pg_port}" for m in cluster.members]
     url = client["leader_url"](hosts, "postgres", cluster.password, "postgres")
-    ttl = dcs(cluster)["ttl"]
+    conf = dcs(cluster)
+    ttl = conf["ttl"]
     # A writer on the leader alone, from before etcd stops until the leader refuses it.
     on(cluster, leader, "TRUNCATE ha_writes")
     load = Load(
@@ -627,6 +682,10 @@ def test_a_leader_that_loses_etcd_demotes_itself(cluster, client):
     # member that took the key once it ran out would never have been a second writer.
     assert load.acked_after(stopped)
     assert last_write < key_ends, (last_write - stopped, key_ends - stopped)
+    # As the page puts it: writes went on for about `retry_timeout` (Patroni's retries of etcd),
+    # and stopped with more than half of `ttl` left on the key.
+    assert last_write - stopped < conf["retry_timeout"] + 2 * conf["loop_wait"] + 2 * GRACE
+    assert key_ends - last_write > ttl / 2
     assert seconds < 3 * ttl
     # No member accepts writes now: a multi-host URL asking for read-write finds none.
     with pytest.raises(psycopg.OperationalError):
@@ -681,22 +740,35 @@ def test_a_killed_run_leaves_no_process_and_no_directory(request):
 _DEFAULTS = """
 from patroni.config import Config
 d = Config._Config__DEFAULT_CONFIG
-print(d["ttl"], d["loop_wait"], d["retry_timeout"], d["failsafe_mode"])
+try:  # Patroni 4: a setting left out is off, as global_config (a module-wide object) reads it
+    from patroni import global_config
+    failsafe = global_config.check_mode("failsafe_mode")
+except ImportError:  # Patroni 3.0: in the defaults
+    failsafe = d["failsafe_mode"]
+print(d["ttl"], d["loop_wait"], d["retry_timeout"], failsafe)
 """
 
 
-def test_the_page_names_the_versions_and_defaults_it_ran(request):
-    why = patroni.missing()
-    if why:
-        unavailable(request.config, "patroni", why)
-    found = patroni.versions()
-    assert found["patroni"].startswith("3.0.") and found["etcd"].startswith("3.4.")
+def test_the_page_names_the_versions_and_defaults_it_ran(cluster, matrix_tests):
+    found = patroni.versions(cluster.box)
+    major = int(Path(cluster.bin_dir).parent.name)  # /usr/lib/postgresql/<major>/bin
+    assert found["patroni"].startswith(f"{PATRONI[major]}.") and found["etcd"].startswith("3.4.")
+    assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PATRONI]
+    *first, last = PATRONI
+    *tools, tool = PATRONI.values()
     page = PAGE.read_text()
-    assert "with Patroni 3.0 and etcd 3.4" in page
-    # Patroni's defaults, read from the installed Patroni with the interpreter it runs under.
-    script = Path(patroni.binaries()["patroni"] or "")
-    interpreter = script.read_text().splitlines()[0].removeprefix("#!").strip()
-    out = subprocess.run([interpreter, "-c", _DEFAULTS], capture_output=True, text=True)
+    assert (
+        f"on PostgreSQL {', '.join(map(str, first))} and {last}, each with the Patroni its "
+        f"Debian release packages ({', '.join(tools)} and {tool}), and etcd 3.4"
+    ) in " ".join(page.split())
+    assert f"tests/{Path(__file__).name}" in matrix_tests  # run on each version
+    # Patroni's defaults, read from the Patroni that ran with the interpreter it runs under.
+    if cluster.box is None:
+        script = Path(patroni.binaries()["patroni"] or "")
+        python = [script.read_text().splitlines()[0].removeprefix("#!").strip()]
+    else:
+        python = [*containers.exec_argv(cluster.box), "python3"]
+    out = subprocess.run([*python, "-c", _DEFAULTS], capture_output=True, text=True, timeout=60)
     ttl, loop_wait, retry_timeout, failsafe = out.stdout.split()
     assert failsafe == "False", out.stderr
     # The page's table: Patroni's defaults, and the values of the configuration it shows.

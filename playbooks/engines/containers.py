@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -113,10 +114,12 @@ def run(
     return server
 
 
-def workbench(engine: str, version: str, work: Path) -> Server:
+def workbench(engine: str, version: str, work: Path, host_pids: bool = False) -> Server:
     """A container of `engine`'s image at `version` that serves nothing itself: its programs run
     through exec_argv, and the host directory `work` is mounted at the same path in it, so that
-    a test reads, and damages, what they write there. Stopped as a server is."""
+    a test reads, and damages, what they write there. With `host_pids`, its processes have
+    this machine's PIDs (a postmaster.pid names one that os.kill reaches, a test can stop a WAL
+    sender), and a reaper watching command lines sees them. Stopped as a server is."""
     from testcontainers.core.container import DockerContainer
 
     os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
@@ -133,7 +136,7 @@ def workbench(engine: str, version: str, work: Path) -> Server:
         DockerContainer(img.tag)
         .with_command(["sleep", "infinity"])
         .with_volume_mapping(str(work), str(work), "rw")
-        .with_kwargs(network_mode="host")
+        .with_kwargs(network_mode="host", **({"pid_mode": "host"} if host_pids else {}))
     )
     container.start()
     server = Server(engine, "127.0.0.1", 0, origin="container", version=version)
@@ -141,6 +144,16 @@ def workbench(engine: str, version: str, work: Path) -> Server:
     server.container = container.get_wrapped_container().id
     server.image = img.tag
     return server
+
+
+def user_in(server: Server, name: str) -> pwd.struct_passwd:
+    """`name`'s user and group IDs in `server`'s container: the owner, on this machine, of the
+    files it writes to a mounted directory (and what such a directory must be owned by)."""
+    ids = [
+        int(subprocess.check_output([*exec_argv(server), "id", flag, name], timeout=60))
+        for flag in ("-u", "-g")
+    ]
+    return pwd.struct_passwd((name, "x", *ids, "", "", ""))
 
 
 def _wait_ready(server: Server, container: object, timeout: float) -> None:

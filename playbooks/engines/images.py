@@ -36,11 +36,13 @@ def _pg(version: str, suite: str) -> Image:
         f"postgresql-{version}",
         f"postgresql-{version}-postgis-3",
         f"postgresql-{version}-hypopg",
-        # the operations chapters: auditing, online rebuilds, partition upkeep, backups
+        # the operations chapters: auditing, online rebuilds, partition upkeep, backups, failover
         f"postgresql-{version}-pgaudit",
         f"postgresql-{version}-repack",
         f"postgresql-{version}-partman",
         "pgbackrest",
+        "patroni",
+        "python3-etcd",  # Patroni's etcd3 client: only recommended, and recommends are not installed
     )
     return Image("postgres", version, suite, pkgs)
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import EngineUnavailable
+from . import EngineUnavailable, Server, containers, track
 from ._local import postgres_bindir
 from ._process import (
     free_port,
@@ -70,13 +70,17 @@ def missing() -> str | None:
     return f"not installed: {', '.join(absent)}" if absent else None
 
 
-def versions() -> dict[str, str]:
-    """{"patroni": "3.0.2", "etcd": "3.4.23"}, from the binaries themselves."""
+def versions(box: Server | None = None) -> dict[str, str]:
+    """{"patroni": "3.0.2", "etcd": "3.4.23"}, from the binaries themselves; Patroni's in
+    `box`, the workbench container of a cluster of a version of the matrix, when given."""
     found = {}
     for name, path in binaries().items():
-        if path is None:
+        if box is not None and name == "patroni":
+            path = [*containers.exec_argv(box), name]
+        elif path is None:
             continue
-        out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
+        argv = [*path, "--version"] if isinstance(path, list) else [path, "--version"]
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
         # "patroni 3.0.2" / "etcd Version: 3.4.23\n…"
         found[name] = out.splitlines()[0].split()[-1] if out.strip() else ""
     return found
@@ -130,6 +134,10 @@ class Cluster:
     etcd: subprocess.Popen | None = None
     reaper: subprocess.Popen | None = None
     _user: Any = field(default=None, repr=False)
+    # For a version of the matrix: the workbench container Patroni and PostgreSQL run in (this
+    # machine's PIDs, the temp dir mounted at its own path), and that version's programs.
+    box: Server | None = None
+    bin_dir: str = ""
 
     # --- addresses ------------------------------------------------------------------------
 
@@ -205,6 +213,11 @@ class Cluster:
 
     def start_member(self, member: Member) -> None:
         """Start (or restart) the member's Patroni; it launches and manages PostgreSQL."""
+        if self.box is not None:
+            inside = containers.exec_argv(self.box, user="postgres", cwd=self.work)
+            argv = [*inside, "patroni", str(member.config)]
+            member.proc = spawn(argv, None, self.work, member.log)
+            return
         binary = binaries()["patroni"]
         assert binary is not None
         member.proc = spawn([binary, str(member.config)], self._user, self.work, member.log)
@@ -216,6 +229,8 @@ class Cluster:
         also removes its shared memory."""
         if member.proc is not None:
             stop(member.proc, signal.SIGKILL)
+        for pid in _naming(str(member.config)):  # in a container: not the `docker exec`'s child
+            os.kill(pid, signal.SIGKILL)
         pid = member.postmaster_pid()
         if pid is not None:
             # Each child of the postmaster is a session of its own (PostgreSQL calls setsid()
@@ -240,6 +255,8 @@ class Cluster:
         for member in self.members:
             self.kill(member, crash=False)
         self.stop_etcd()
+        if self.box is not None:
+            self.box.stop()
         shutil.rmtree(self.work, ignore_errors=True)
         if self.reaper is not None:
             stop(self.reaper, signal.SIGKILL)
@@ -359,31 +376,43 @@ class Cluster:
         return "\n".join(f"--- {m.name}:\n{_tail(m.log, 1500)}" for m in self.members)
 
 
-def start(members: int = 3, synchronous: bool = True) -> Cluster:
-    """A running cluster: one leader, every other member streaming from it.
+def start(members: int = 3, synchronous: bool = True, version: str = "") -> Cluster:
+    """A running cluster: one leader, every other member streaming from it. Of this machine's
+    PostgreSQL and Patroni, or, given a PostgreSQL `version` of the matrix, of the PostgreSQL
+    and Patroni in its image (etcd is this machine's).
 
     A port found free may be taken by another process before etcd, Patroni or PostgreSQL binds
     it (the suite shares the machine): then, and only then, the whole cluster is started once
     more on new ports."""
-    why = missing()
+    if version:
+        why = None if binaries()["etcd"] else "not installed: etcd"
+    else:
+        why = missing()
     if why:
         raise EngineUnavailable(f"patroni: {why}")
     try:
-        return _start(members, synchronous)
+        return _start(members, synchronous, version)
     except _PortTaken:
-        return _start(members, synchronous)
+        return _start(members, synchronous, version)
 
 
 class _PortTaken(RuntimeError):
     pass
 
 
-def _start(members: int, synchronous: bool) -> Cluster:
+def _start(members: int, synchronous: bool, version: str) -> Cluster:
     import yaml
 
-    user = service_user("postgres")
-    work = make_workdir("patroni", user)
-    cluster = Cluster(work, new_password(), free_port(), free_port(), _user=user)
+    if version:
+        work = make_workdir("patroni", None)
+        box = track(containers.workbench("postgres", version, work, host_pids=True))
+        user = containers.user_in(box, "postgres")
+        os.chown(work, user.pw_uid, user.pw_gid)
+    else:
+        box, user = None, service_user("postgres")
+        work = make_workdir("patroni", user)
+    cluster = Cluster(work, new_password(), free_port(), free_port(), _user=user, box=box)
+    cluster.bin_dir = f"/usr/lib/postgresql/{version}/bin" if version else str(postgres_bindir())
     cluster.reaper = _start_reaper(work)
     try:
         template = yaml.safe_load(CONFIG.read_text())
@@ -434,7 +463,7 @@ def member_config(
     pg = conf["postgresql"]
     pg["listen"] = pg["connect_address"] = f"127.0.0.1:{m.pg_port}"
     pg["data_dir"] = str(m.data)
-    pg["bin_dir"] = str(postgres_bindir())
+    pg["bin_dir"] = cluster.bin_dir
     pg["pgpass"] = str(cluster.work / f"{m.name}.pgpass")
     pg["pg_hba"] = [line.replace("10.0.0.0/24", "127.0.0.1/32") for line in pg["pg_hba"]]
     pg["authentication"]["superuser"]["password"] = cluster.password
@@ -456,6 +485,18 @@ def _children(pid: int) -> list[int]:
         if fields[1] == str(pid) and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def _naming(text: str) -> list[int]:
+    """The PIDs of the live processes whose command line contains `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes() and _state(int(cmdline.parent.name)) != "Z":
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if pid != os.getpid()]
 
 
 def _state(pid: int) -> str:
