@@ -306,7 +306,7 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
         cluster = start_archiving()
     request.addfinalizer(cluster.server.stop)
     pgbackrest = cluster.run(["pgbackrest", "version"]).stdout.split()[-1]
-    record_engine(request.config, "pgbackrest", pgbackrest)
+    record_engine(request.config, "pgbackrest", pgbackrest, cluster.server.origin)
     server = cluster.server
     databases = Databases(server)
     databases.create_sample(SAMPLE_ORDERS, "shop")

@@ -58,8 +58,10 @@ from playbooks.engines import (
     patroni,
     pgbouncer,
 )
+from playbooks.engines.readiness import ready
 from playbooks.replay import run_python, statements
 from playbooks.testing.options import record_engine, record_measurement, served, unavailable
+from playbooks.testing.summary import used_server
 
 pytestmark = pytest.mark.xdist_group("ha")
 
@@ -81,10 +83,28 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[patroni.Cluster]:
         unavailable(request.config, "patroni", str(e))
     try:
         for tool, found in patroni.versions(started.box).items():
-            record_engine(request.config, tool, found)
+            where = "container" if started.box is not None and tool == "patroni" else "local"
+            record_engine(request.config, tool, found, where)
         yield started
     finally:
         started.stop()
+
+
+@pytest.fixture(scope="module")
+def members_postgres(cluster: patroni.Cluster) -> Server:
+    """The members' PostgreSQL, its version read from the first member while all run: what the
+    closing summary counts the cluster's tests as run on."""
+    origin = "local" if cluster.box is None else "container"
+    member = cluster.members[0]
+    server = Server("postgres", "127.0.0.1", member.pg_port, "postgres", cluster.password, origin)
+    assert ready(server), f"{member.name} does not answer"
+    return server
+
+
+@pytest.fixture(autouse=True)
+def _counted_on_the_members_version(request: pytest.FixtureRequest) -> None:
+    if "cluster" in request.fixturenames:
+        used_server(request, request.getfixturevalue("members_postgres"))
 
 
 @pytest.fixture(scope="module")

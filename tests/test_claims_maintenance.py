@@ -414,7 +414,9 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, ops
         text=True,
         check=True,
     ).stdout.strip()
-    record_engine(request.config, "pg_repack", version.removeprefix("pg_repack "))
+    record_engine(
+        request.config, "pg_repack", version.removeprefix("pg_repack "), ops_server.origin
+    )
     assert version.startswith(f"pg_repack {TOOLS[major(conn)][0]}.")  # as the page says
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
     count0, sum0 = ledger_totals(conn)
@@ -549,11 +551,11 @@ def partman_parent(conn: Any) -> list[str]:
 
 @ON_OPS_SERVER
 def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
-    _, _, conn = ops_db
+    server, _, conn = ops_db
     done = replay(conn, PARTMAN)
     today = scalar(conn, "SELECT current_date")
     version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
-    record_engine(request.config, "pg_partman", version)
+    record_engine(request.config, "pg_partman", version, server.origin)
     assert version.startswith(f"{TOOLS[major(conn)][1]}.")  # as the page says
     created, final = done.rows("pg_get_expr(c.relpartbound")
     assert [r[0] for r in created] == [

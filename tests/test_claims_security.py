@@ -138,7 +138,7 @@ def secure_pg(request: pytest.FixtureRequest, tls: Path) -> Iterator[Server]:
     try:
         with psycopg.connect(server.url("postgres")) as conn:
             version = "SELECT default_version FROM pg_available_extensions WHERE name = 'pgaudit'"
-            record_engine(request.config, "pgaudit", scalar(conn, version))
+            record_engine(request.config, "pgaudit", scalar(conn, version), server.origin)
         yield server
     finally:
         server.stop()

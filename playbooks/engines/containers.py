@@ -52,15 +52,7 @@ def start(
     argv it runs as, by default the engine's own container_command, given `extra` settings and
     `files` ({name: text}, written to /tmp/files/NAME: certificates, keys) when there are any.
     The files travel in its environment, as the password does, never on a command line."""
-    try:
-        img = images.image(engine, version)
-    except ValueError as e:
-        raise EngineUnavailable(str(e)) from None
-    dockerd = daemon()
-    try:
-        images.build(dockerd, img)  # reused when it exists
-    except RuntimeError as e:
-        raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    tag = _built(engine, version)
     names = tuple(files or {})
     if command_for is None and (extra or names):
 
@@ -68,7 +60,31 @@ def start(
             return unit(engine).container_command(port, extra, names)  # type: ignore[call-arg]
 
     env = {file_env(name): text for name, text in (files or {}).items()}
-    return run(engine, img.tag, command_for or unit(engine).container_command, new_password(), env)
+    return run(engine, tag, command_for or unit(engine).container_command, new_password(), env)
+
+
+def _built(engine: str, version: str) -> str:
+    """The tag of the image of `engine` at `version`, built first when it is missing or old."""
+    try:
+        img = images.image(engine, version)
+    except ValueError as e:
+        raise EngineUnavailable(str(e)) from None
+    try:
+        images.build(daemon(), img)  # reused when it exists
+    except RuntimeError as e:
+        raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    return img.tag
+
+
+def _docker_container(tag: str) -> Any:
+    """testcontainers' container of `tag`, on our dockerd, without its reaper."""
+    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"  # its reaper image needs a registry
+    from testcontainers.core.config import testcontainers_config
+    from testcontainers.core.container import DockerContainer
+
+    testcontainers_config.ryuk_disabled = True
+    daemon()
+    return DockerContainer(tag)
 
 
 def run(
@@ -80,17 +96,11 @@ def run(
 ) -> Server:
     """A server of `engine` from the built image `tag`: `command_for(port)` gives the user and
     argv it runs as; the password reaches it as $DBARCH_PASSWORD, with `env` beside it."""
-    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"  # its reaper image needs a registry
-    from testcontainers.core.config import testcontainers_config
-    from testcontainers.core.container import DockerContainer
-
-    testcontainers_config.ryuk_disabled = True
-    daemon()
     engine_unit = unit(engine)
     port = free_port()
     user, command = command_for(port)
     container = (
-        DockerContainer(tag)
+        _docker_container(tag)
         .with_command(command)
         .with_env("DBARCH_PASSWORD", password)
         .with_envs(**(env or {}))
@@ -120,20 +130,9 @@ def workbench(engine: str, version: str, work: Path, host_pids: bool = False) ->
     a test reads, and damages, what they write there. With `host_pids`, its processes have
     this machine's PIDs (a postmaster.pid names one that os.kill reaches, a test can stop a WAL
     sender), and a reaper watching command lines sees them. Stopped as a server is."""
-    from testcontainers.core.container import DockerContainer
-
-    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
-    try:
-        img = images.image(engine, version)
-    except ValueError as e:
-        raise EngineUnavailable(str(e)) from None
-    dockerd = daemon()
-    try:
-        images.build(dockerd, img)
-    except RuntimeError as e:
-        raise EngineUnavailable(f"no image {img.tag}: {str(e).splitlines()[0]}") from None
+    tag = _built(engine, version)
     container = (
-        DockerContainer(img.tag)
+        _docker_container(tag)
         .with_command(["sleep", "infinity"])
         .with_volume_mapping(str(work), str(work), "rw")
         .with_kwargs(network_mode="host", **({"pid_mode": "host"} if host_pids else {}))
@@ -142,7 +141,7 @@ def workbench(engine: str, version: str, work: Path, host_pids: bool = False) ->
     server = Server(engine, "127.0.0.1", 0, origin="container", version=version)
     server._stop = container.stop
     server.container = container.get_wrapped_container().id
-    server.image = img.tag
+    server.image = tag
     return server
 
 

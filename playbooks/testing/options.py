@@ -108,9 +108,10 @@ def own_server(config: pytest.Config, fixture: str, purpose: str) -> engines.Ser
         raise  # not reached: unavailable() skips or fails
 
 
-def record_engine(config: pytest.Config, name: str, version: str) -> None:
-    """Name, in the closing summary, a run-time that is no server of ours (the browser)."""
-    config.stash[SERVERS][name] = engines.Server(name, "", 0, version=version)
+def record_engine(config: pytest.Config, name: str, version: str, origin: str = "local") -> None:
+    """Name, in the closing summary, a run-time that is no server of ours (the browser, a tool
+    beside a server: in a container when that server is in one)."""
+    config.stash[SERVERS][name] = engines.Server(name, "", 0, origin=origin, version=version)
 
 
 def record_measurement(config: pytest.Config, key: str, value: float | int | str) -> None:
