@@ -227,7 +227,9 @@ def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
     assert 3_000_000 < size1 < 4_000_000  # "about 3.5 MB"
     assert dead1 > 80 and free1 < 5  # nine rows in ten dead, the space not yet free
     assert size2 == size1  # VACUUM does not shrink the file ...
-    assert dead2 == 0 and free2 > 85  # ... it turns the dead rows into free space
+    # ... it turns the dead rows into free space (once, under load in `make bench`, 83% stayed
+    # dead: whatever held an older snapshot is named if it happens again)
+    assert dead2 == 0 and free2 > 85, _horizon_holders(conn)
     assert size3 == size2 and free3 < free2  # 4,000 new rows went into that space
     assert size4 < size1 / 3 and free4 < 5  # VACUUM FULL wrote a compact file
     assert dead3 == dead4 == 0
@@ -236,6 +238,16 @@ def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
     conn.execute(f"DELETE FROM ledger WHERE ctid >= '({half},0)'")  # every row of the last half
     conn.execute("VACUUM ledger")
     assert scalar(conn, "SELECT pg_relation_size('ledger')") < size4
+
+
+def _horizon_holders(conn: Any) -> list[tuple]:
+    """The sessions and slots of the server that hold an xmin: what keeps dead rows."""
+    return conn.execute(
+        "SELECT 'backend', pid::text, datname, backend_type, backend_xmin::text, state, "
+        "left(query, 80) FROM pg_stat_activity WHERE backend_xmin IS NOT NULL "
+        "UNION ALL SELECT 'slot', slot_name, database, slot_type, xmin::text, "
+        "catalog_xmin::text, '' FROM pg_replication_slots"
+    ).fetchall()
 
 
 # --- freezing ------------------------------------------------------------------------------------
