@@ -46,13 +46,10 @@ from playbooks.engines._process import (
     make_workdir,
     new_password,
     service_user,
-    spawn,
-    stop,
-    wait_until,
     write_private,
 )
 from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
-from playbooks.engines.readiness import connect, ready
+from playbooks.engines.readiness import connect
 from playbooks.engines.replica import wait_replayed
 from playbooks.replay import scalar, statements, wait_for
 from playbooks.testing.options import (
@@ -177,24 +174,21 @@ class Cluster:
         if self.box is None:
             argv[0] = str(_local.postgres_bindir() / "postgres")
             return track(_local._launch(server, argv, self.user, work, signal.SIGQUIT))
-        # `docker exec` returns when the server exits; stopping the client would not stop it.
+        # The local start-up path, through `docker exec`, which returns when the server exits;
+        # but stopping that client would not stop the server: pg_ctl does, first.
         box = self.box
         server.origin, server.container, server.image = "container", box.container, box.image
         inside = containers.exec_argv(box, user="postgres", cwd=work)
-        proc = spawn([*inside, *argv], None, work, work / "postgres.log")
+        _local._launch(server, [*inside, *argv], None, work, signal.SIGKILL)
+        stop_client = server._stop
 
         def _stop() -> None:
             pg_ctl = [*containers.exec_argv(box, user="postgres"), "pg_ctl", "stop", "-D"]
             subprocess.run([*pg_ctl, str(data), "-m", "immediate"], capture_output=True, timeout=60)
-            stop(proc, signal.SIGKILL)
-            shutil.rmtree(work, ignore_errors=True)
+            if stop_client is not None:
+                stop_client()
 
         server._stop = _stop
-        try:
-            wait_until(lambda: ready(server), proc, work / "postgres.log", COMMAND_TIMEOUT)
-        except BaseException:
-            _stop()
-            raise
         return track(server)
 
     def start_restored(self, data: Path, name: str) -> Server:
@@ -245,9 +239,7 @@ def start_archiving(version: str = "") -> Cluster:
     this machine's PostgreSQL, or of `version` of the matrix in a workbench container."""
     if version:
         work = make_workdir("backup", None)
-        box = track(containers.workbench("postgres", version, work))
-        user = containers.user_in(box, "postgres")
-        os.chown(work, user.pw_uid, user.pw_gid)
+        box, user = containers.workbench("postgres", version, work, "postgres")
     else:
         box, user = None, service_user("postgres")
         work = make_workdir("backup", user)

@@ -467,6 +467,9 @@ def test_a_new_leader_accepts_writes_after_the_leader_key_expires(cluster, clien
     assert low <= run.seconds < high, (run.seconds, low, high)
     # "No replica may take over while the key lives": not before the lease left at the kill ran out.
     assert run.seconds >= run.key_left, (run.seconds, run.key_left)
+    # The dead leader had renewed it at most loop_wait + retry_timeout before ("about 19 of its
+    # 20 seconds" left; etcd reports whole seconds, rounded down).
+    assert run.key_left > low - 1, (run.key_left, low)
 
 
 def test_the_multi_host_url_reaches_the_new_leader(cluster, client):

@@ -124,12 +124,17 @@ def run(
     return server
 
 
-def workbench(engine: str, version: str, work: Path, host_pids: bool = False) -> Server:
+def workbench(
+    engine: str, version: str, work: Path, owner: str, host_pids: bool = False
+) -> tuple[Server, pwd.struct_passwd]:
     """A container of `engine`'s image at `version` that serves nothing itself: its programs run
-    through exec_argv, and the host directory `work` is mounted at the same path in it, so that
-    a test reads, and damages, what they write there. With `host_pids`, its processes have
-    this machine's PIDs (a postmaster.pid names one that os.kill reaches, a test can stop a WAL
-    sender), and a reaper watching command lines sees them. Stopped as a server is."""
+    through exec_argv, and the host directory `work` is mounted at the same path in it, owned by
+    its user `owner`, so that a test reads, and damages, what they write there. With
+    `host_pids`, its processes have this machine's PIDs (a postmaster.pid names one that
+    os.kill reaches, a test can stop a WAL sender), and a reaper watching command lines sees
+    them. The container (stopped as a server is, at exit at the latest) and `owner`'s IDs."""
+    from . import track
+
     tag = _built(engine, version)
     container = (
         _docker_container(tag)
@@ -142,17 +147,17 @@ def workbench(engine: str, version: str, work: Path, host_pids: bool = False) ->
     server._stop = container.stop
     server.container = container.get_wrapped_container().id
     server.image = tag
-    return server
-
-
-def user_in(server: Server, name: str) -> pwd.struct_passwd:
-    """`name`'s user and group IDs in `server`'s container: the owner, on this machine, of the
-    files it writes to a mounted directory (and what such a directory must be owned by)."""
-    ids = [
-        int(subprocess.check_output([*exec_argv(server), "id", flag, name], timeout=60))
-        for flag in ("-u", "-g")
-    ]
-    return pwd.struct_passwd((name, "x", *ids, "", "", ""))
+    track(server)
+    try:
+        ids = [
+            int(subprocess.check_output([*exec_argv(server), "id", flag, owner], timeout=60))
+            for flag in ("-u", "-g")
+        ]
+        os.chown(work, *ids)
+    except BaseException:
+        server.stop()
+        raise
+    return server, pwd.struct_passwd((owner, "x", *ids, "", "", ""))
 
 
 def _wait_ready(server: Server, container: object, timeout: float) -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import EngineUnavailable, Server, containers, track
+from . import EngineUnavailable, Server, containers
 from ._local import postgres_bindir
 from ._process import (
     free_port,
@@ -76,10 +76,11 @@ def versions(box: Server | None = None) -> dict[str, str]:
     found = {}
     for name, path in binaries().items():
         if box is not None and name == "patroni":
-            path = [*containers.exec_argv(box), name]
-        elif path is None:
+            argv = [*containers.exec_argv(box), name, "--version"]
+        elif path is not None:
+            argv = [path, "--version"]
+        else:
             continue
-        argv = [*path, "--version"] if isinstance(path, list) else [path, "--version"]
         out = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
         # "patroni 3.0.2" / "etcd Version: 3.4.23\n…"
         found[name] = out.splitlines()[0].split()[-1] if out.strip() else ""
@@ -405,9 +406,7 @@ def _start(members: int, synchronous: bool, version: str) -> Cluster:
 
     if version:
         work = make_workdir("patroni", None)
-        box = track(containers.workbench("postgres", version, work, host_pids=True))
-        user = containers.user_in(box, "postgres")
-        os.chown(work, user.pw_uid, user.pw_gid)
+        box, user = containers.workbench("postgres", version, work, "postgres", host_pids=True)
     else:
         box, user = None, service_user("postgres")
         work = make_workdir("patroni", user)
