@@ -698,6 +698,9 @@ class OwnRedis:
         """The files in its directory, relative to it."""
         return {p.relative_to(self.work).as_posix() for p in self.work.rglob("*") if p.is_file()}
 
+    def log(self) -> str:
+        return (self.work / "redis.log").read_text()
+
     def close(self) -> None:
         if self.proc is not None:
             stop(self.proc, signal.SIGKILL)
@@ -748,6 +751,9 @@ class ContainerRedis(OwnRedis):
             if comm == "redis-server"
         ]
         return int(pid)
+
+    def log(self) -> str:
+        return containers.daemon().docker("logs", self.server.container)
 
     def files(self) -> set[str]:
         listed = self._exec(f"cd {self.DIR} && find . -type f").split()
@@ -983,6 +989,41 @@ class TestRedisPersistenceAndEviction:
         else:
             assert sent >= 10 and unwritten >= sent - 2  # all but the first (or two)
             assert len(kept) <= 2 and sent - len(kept) <= unwritten  # acknowledged, then lost
+
+    def test_on_a_slow_disk_everysec_holds_writes_back_for_two_seconds_at_most(
+        self, own_redis, strace
+    ):
+        """The limit of that: once a slow fsync has held new writes back for two seconds (of
+        Redis's clock, which counts whole seconds), Redis writes them to the AOF without
+        waiting, logs it and counts it in aof_delayed_fsync."""
+        r = own_redis("redis/maintenance/aof-everysec.conf")
+        c = r.client()
+
+        def writes() -> None:
+            time.sleep(1.1)  # as above: the first write starts an fsync, which takes 5 s
+            until = time.monotonic() + 3.5
+            while time.monotonic() < until:
+                c.set("k", 1)
+                time.sleep(0.01)
+
+        events, _ = aof_trace(strace, r, c, writes, slow_fsync="5s")
+        delayed = c.info("persistence")["aof_delayed_fsync"]
+        c.close()
+        # The first reply no write to the AOF came before: the writes held back from there on.
+        kinds = [kind for kind, _, _ in events]
+        first_fsync = kinds.index("fsync")
+        held = next(
+            i
+            for i in range(first_fsync + 1, len(events))
+            if kinds[i] == "reply" and kinds[i - 1] == "reply"
+        )
+        written = kinds.index("append", held)
+        waited = events[written][2] - events[held][2]
+        print(f"writes held back for {waited:.2f} s; aof_delayed_fsync {delayed}")
+        assert 1.0 <= waited <= 2.3  # two ticks of a clock in whole seconds; 0.3 s for load
+        assert kinds[held:written].count("reply") >= 50  # each of them acknowledged meanwhile
+        assert delayed >= 1
+        assert "Asynchronous AOF fsync is taking too long" in r.log()
 
     def test_noeviction_refuses_writes_when_full_and_still_serves_reads(self, own_redis):
         import redis
