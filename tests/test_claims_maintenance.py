@@ -219,17 +219,21 @@ def test_the_threshold_query_takes_postgresql_18s_cap_and_earlier_versions_have_
 @ON_OPS_SERVER
 def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
     _, _, conn = ops_db
-    deleted, vacuumed, refilled, rebuilt = replay(conn, "postgres/maintenance/bloat.sql").rows(
-        "pgstattuple"
-    )
-    (size1, dead1, free1), (size2, dead2, free2) = deleted[0], vacuumed[0]
+    path = "postgres/maintenance/bloat.sql"
+    vacuum = next(i for i, s in enumerate(statements(path)) if s.startswith("VACUUM ledger"))
+    deleted = replay(conn, path, upto=vacuum).rows("pgstattuple")
+    # What VACUUM may remove depends on every snapshot of this database (and slots): it removes
+    # the deleted rows once none older than the DELETE is left. Under load an autovacuum
+    # worker's ANALYZE of a catalog may still hold one (once, in `make bench`, VACUUM removed
+    # nothing): wait until none does, as the page's reader would find it on a quiet server.
+    wait_for(lambda: not _horizon_holders(conn), "no older snapshot in this database", WAIT)
+    vacuumed, refilled, rebuilt = replay(conn, path, start=vacuum).rows("pgstattuple")
+    (size1, dead1, free1), (size2, dead2, free2) = deleted[0][0], vacuumed[0]
     (size3, dead3, free3), (size4, dead4, free4) = refilled[0], rebuilt[0]
     assert 3_000_000 < size1 < 4_000_000  # "about 3.5 MB"
     assert dead1 > 80 and free1 < 5  # nine rows in ten dead, the space not yet free
     assert size2 == size1  # VACUUM does not shrink the file ...
-    # ... it turns the dead rows into free space (once, under load in `make bench`, 83% stayed
-    # dead: whatever held an older snapshot is named if it happens again)
-    assert dead2 == 0 and free2 > 85, _horizon_holders(conn)
+    assert dead2 == 0 and free2 > 85, _horizon_holders(conn)  # ... it turns them to free space
     assert size3 == size2 and free3 < free2  # 4,000 new rows went into that space
     assert size4 < size1 / 3 and free4 < 5  # VACUUM FULL wrote a compact file
     assert dead3 == dead4 == 0
@@ -241,12 +245,15 @@ def test_vacuum_makes_space_reusable_and_vacuum_full_gives_it_back(ops_db):
 
 
 def _horizon_holders(conn: Any) -> list[tuple]:
-    """The sessions and slots of the server that hold an xmin: what keeps dead rows."""
+    """The other sessions of this database, the sessions of none (a walsender) and the slots
+    that hold an xmin: what keeps the rows this database's transactions deleted."""
     return conn.execute(
         "SELECT 'backend', pid::text, datname, backend_type, backend_xmin::text, state, "
         "left(query, 80) FROM pg_stat_activity WHERE backend_xmin IS NOT NULL "
+        "AND pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL) "
         "UNION ALL SELECT 'slot', slot_name, database, slot_type, xmin::text, "
-        "catalog_xmin::text, '' FROM pg_replication_slots"
+        "catalog_xmin::text, '' FROM pg_replication_slots "
+        "WHERE xmin IS NOT NULL OR (catalog_xmin IS NOT NULL AND database = current_database())"
     ).fetchall()
 
 
