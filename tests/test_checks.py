@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 
 import psycopg
@@ -24,7 +23,7 @@ from psycopg.conninfo import make_conninfo
 
 from playbooks import checks
 from playbooks.lint.observe import STRENGTH, mode_name, watch
-from playbooks.replay import wait_for
+from playbooks.replay import lock_waits, wait_for
 from playbooks.sql import run_script, split_statements
 
 CLEAN = """
@@ -740,15 +739,6 @@ def _no_slot_left(request):
             )
 
 
-def _waits_for(conn, pid: int) -> tuple[str, str] | None:
-    row = conn.execute(
-        "SELECT relation::regclass::text, mode FROM pg_locks"
-        " WHERE pid = %s AND NOT granted AND locktype = 'relation'",
-        (pid,),
-    ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 @pytest.mark.parametrize("case", ["dead-tuples", "xid-wraparound"])
 def test_a_vacuum_fix_takes_the_lock_it_names(db, case) -> None:
     """The watch cannot stop a VACUUM (it waits for no writer), so hold the lock it names from a
@@ -759,21 +749,20 @@ def test_a_vacuum_fix_takes_the_lock_it_names(db, case) -> None:
     ((table, mode),) = stated_locks(finding.lock).items()
     assert finding.fix.startswith("VACUUM (") and mode == "SHARE UPDATE EXCLUSIVE"
     dsn = make_conninfo(db.info.dsn, password=db.info.password)
-    with psycopg.connect(dsn, autocommit=True) as holder, psycopg.connect(dsn) as looker:
+    with (
+        psycopg.connect(dsn, autocommit=True) as holder,
+        psycopg.connect(dsn, autocommit=True) as looker,
+    ):
         holder.execute("BEGIN")
         holder.execute(f"LOCK TABLE {table} IN {mode} MODE")
         worker = threading.Thread(target=db.execute, args=(finding.fix,))
         worker.start()
-        waited = None
-        for _ in range(100):
-            waited = _waits_for(looker, db.info.backend_pid)
-            looker.rollback()
-            if waited:
-                break
-            time.sleep(0.05)
-        holder.execute("COMMIT")
-        worker.join(30)
-    assert waited == (table, "ShareUpdateExclusiveLock")
+        try:
+            waited = lock_waits(looker, db.info.backend_pid)
+        finally:
+            holder.execute("COMMIT")
+            worker.join(30)
+    assert waited == [("relation", table, "ShareUpdateExclusiveLock")]
     assert (c.check, c.found) not in keys(run_checks(db, (c.check,)))
 
 
