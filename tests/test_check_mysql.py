@@ -582,6 +582,55 @@ def test_a_server_that_stops_answering_mid_check_is_given_up(measured_server, me
     assert not conn.open
 
 
+# --- logging in -----------------------------------------------------------------------------------
+
+
+# How a password is checked: the server's default and, on MariaDB, the ed25519 plugin it ships.
+LOGIN_METHODS = {
+    "mariadb": {
+        "mysql_native_password": "IDENTIFIED BY %s",
+        "ed25519": "IDENTIFIED VIA ed25519 USING PASSWORD(%s)",
+    },
+    "mysql": {"caching_sha2_password": "IDENTIFIED BY %s"},
+}
+
+
+@pytest.mark.parametrize("tls", ["preferred", "disabled"])
+def test_an_account_of_each_password_method_can_run_the_check(db, tls) -> None:
+    """PyMySQL needs PyNaCl for MariaDB's ed25519, and cryptography for MySQL's
+    caching_sha2_password without TLS (the first login of an account then sends its password
+    encrypted with the server's RSA key): both come with the package's own dependencies."""
+    url, conn = db
+    database, parts = conn.db.decode(), urlsplit(url)
+    methods = LOGIN_METHODS["mariadb" if _is_mariadb(conn) else "mysql"]
+    with conn.cursor() as cur:
+        if "ed25519" in methods:
+            cur.execute(
+                "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'"
+            )
+            if not cur.fetchone()[0]:
+                cur.execute("INSTALL SONAME 'auth_ed25519'")
+    for method, identified in methods.items():
+        user, password = f"login_{method[:7]}_{os.getpid()}", secrets.token_hex(8)
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE USER {user} {identified}", [password])
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"GRANT SELECT ON `{database}`.* TO {user}")  # as the page does
+                cur.execute(f"GRANT SELECT ON performance_schema.* TO {user}")
+                cur.execute("SELECT plugin FROM mysql.user WHERE user = %s", [user])
+                assert cur.fetchone() == (method,)
+            dsn = f"{parts.scheme}://{user}:{password}@{parts.hostname}:{parts.port}/{database}"
+            result = cli("--dsn", f"{dsn}?ssl-mode={tls}", "--format", "json")
+        finally:
+            sql(conn, f"DROP USER {user}")
+        assert result.returncode in (0, 1), (method, result.stderr)  # 1: a finding, not an error
+        report = json.loads(result.stdout)
+        assert report["checks"] == [c.name for c in checks_mysql.CHECKS]
+        assert report["server"]["user"].startswith(f"{user}@")
+        assert [f for f in report["findings"] if f["severity"] == "error"] == [], method
+
+
 # --- the account the page recommends ------------------------------------------------------------
 
 

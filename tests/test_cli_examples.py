@@ -176,3 +176,12 @@ def test_the_readme_install_line_gives_a_working_command(tmp_path: Path) -> None
         text=True,
     )
     assert "site-packages/playbooks/_data/docs" in where.stdout, where
+    # what PyMySQL needs for MariaDB's ed25519 and MySQL's RSA password exchange came with it
+    auth = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import nacl.bindings, cryptography.hazmat"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert auth.returncode == 0, auth.stderr
