@@ -462,6 +462,77 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, ops
     assert scalar(conn, "SELECT pg_relation_size('ledger')") < size_before / 3
 
 
+def repack_locks(observer: Any) -> list[tuple[bool, str]]:
+    """(granted, mode) of each lock pg_repack's sessions hold or await on ledger."""
+    return observer.execute(
+        "SELECT l.granted, l.mode FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+        "WHERE a.application_name = 'pg_repack' AND l.relation = 'ledger'::regclass"
+    ).fetchall()
+
+
+def repack_version(program: list[str]) -> tuple[int, ...]:
+    shown = subprocess.run([*program, "--version"], capture_output=True, text=True, check=True)
+    return tuple(int(n) for n in shown.stdout.split()[-1].split("."))
+
+
+@ON_OPS_SERVER
+def test_pg_repack_takes_access_exclusive_only_to_start_and_to_swap(slow_ledger, ops_server):
+    """A reader's open transaction makes pg_repack wait twice, each time for ACCESS EXCLUSIVE:
+    before it starts (the trigger) and before the swap. In between, while it copies the rows and
+    builds the indexes, readers get in. What it holds meanwhile depends on its version: ACCESS
+    SHARE up to 1.5.2 (seen with 1.4.8 and 1.5.2), SHARE UPDATE EXCLUSIVE with 1.5.3, which
+    keeps VACUUM of the table waiting too."""
+    url, _ = slow_ledger
+    repack, program = page_repack(ops_server)
+    version = repack_version(program)
+    holds = "ShareUpdateExclusiveLock" if version >= (1, 5, 3) else "AccessShareLock"
+
+    def awaits(observer: Any) -> list[str]:
+        return [mode for granted, mode in repack_locks(observer) if not granted]
+
+    reported: list[str] = []
+    with psycopg.connect(url, autocommit=True) as observer, psycopg.connect(url) as reader:
+        reader.execute("SELECT count(*) FROM ledger").fetchone()  # holds ACCESS SHARE
+        rebuild = threading.Thread(
+            target=lambda: reported.append(repack(url, "public.ledger", program)), daemon=True
+        )
+        rebuild.start()
+        try:
+            assert wait_for(lambda: awaits(observer), "pg_repack to wait", WAIT) == [
+                "AccessExclusiveLock"
+            ]
+            reader.rollback()  # let it start; then read again while it copies
+            copying = wait_for(
+                lambda: repack_locks(observer),
+                "pg_repack to copy",
+                WAIT,
+                # past the moment it holds ACCESS EXCLUSIVE to add its trigger
+                accept=lambda locks: (
+                    locks and all(g and m != "AccessExclusiveLock" for g, m in locks)
+                ),
+            )
+            # the copy runs in a SERIALIZABLE transaction: its SIReadLock blocks nobody
+            modes = {mode for _, mode in copying} - {"SIReadLock"}
+            assert holds in modes and modes <= {"AccessShareLock", holds}, (version, modes)
+            started = time.monotonic()
+            reader.execute("SELECT count(*) FROM ledger").fetchone()
+            assert time.monotonic() - started < 1.0  # the reader was let in at once
+            observer.execute("SET lock_timeout = '500ms'")
+            if holds == "AccessShareLock":
+                observer.execute("VACUUM ledger")
+            else:
+                with pytest.raises(psycopg.errors.LockNotAvailable):
+                    observer.execute("VACUUM ledger")
+            observer.execute("RESET lock_timeout")
+            assert wait_for(lambda: awaits(observer), "pg_repack to wait again", WAIT) == [
+                "AccessExclusiveLock"
+            ]
+        finally:
+            reader.rollback()
+            rebuild.join(WAIT)
+    assert len(reported) == 1 and 'repacking table "public.ledger"' in reported[0]
+
+
 @ON_OPS_SERVER
 def test_pg_repack_gives_up_on_a_table_locked_past_its_wait_timeout_and_cancels_nobody(
     slow_ledger, ops_server
