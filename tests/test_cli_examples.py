@@ -185,3 +185,14 @@ def test_the_readme_install_line_gives_a_working_command(tmp_path: Path) -> None
         text=True,
     )
     assert auth.returncode == 0, auth.stderr
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "scripts").iterdir()))
+def test_every_script_explains_itself_with_help(script: str) -> None:
+    """`scripts/… --help` says what the script does and how to call it, and changes nothing."""
+    path = ROOT / "scripts" / script
+    python = script.endswith(".py") or "python" in path.read_text().splitlines()[0]
+    argv = [sys.executable, str(path)] if python else [str(path)]
+    shown = subprocess.run([*argv, "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    assert "usage" in shown.stdout.lower() or f"scripts/{script}" in shown.stdout, shown.stdout

@@ -337,10 +337,8 @@ def test_a_version_outside_the_matrix_is_one_line_and_a_usage_error(
     ]
 
 
-def test_the_matrix_script_teaches_with_help_and_refuses_a_version_outside_the_matrix() -> None:
+def test_the_matrix_script_refuses_a_version_outside_the_matrix_in_one_line() -> None:
     matrix = [sys.executable, str(Path(__file__).resolve().parents[1] / "scripts" / "matrix")]
-    shown = subprocess.run([*matrix, "--help"], capture_output=True, text=True, timeout=60)
-    assert shown.returncode == 0 and "scripts/matrix postgres:15,17 redis:8" in shown.stdout
     refused = subprocess.run([*matrix, "postgres:99"], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.splitlines() == [
