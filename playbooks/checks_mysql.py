@@ -11,7 +11,8 @@ answering. The checks read information_schema and performance_schema only, alway
 call built-in functions only: a database owner cannot create objects in either schema, and a
 stored function never shadows a built-in one (MariaDB and MySQL resolve an unqualified name to
 the built-in), so nothing the owner wrote runs inside the check. The password is read from the
-URL's fields and never printed.
+URL's fields and never printed, and never sent in clear text unless the connection is TLS with a
+verified certificate (see _ClearTextRefused).
 """
 
 from __future__ import annotations
@@ -129,14 +130,41 @@ def parse_url(dsn: str) -> dict[str, Any]:
     }
 
 
+class _ClearTextRefused:
+    """PyMySQL's handler for the methods that send the password as it is: mysql_clear_password,
+    and the prompts of `dialog` (PAM). PyMySQL answers them over any connection; over one that is
+    not TLS with a verified certificate, whoever asks (a man in the middle who stripped TLS, say)
+    would read the password. Like the mysql client, which wants --enable-cleartext-plugin, the
+    check refuses them unless ssl-mode=verify_identity."""
+
+    method = ""
+
+    def __init__(self, conn: Any) -> None:
+        pass
+
+    def authenticate(self, packet: Any) -> Any:
+        import pymysql
+
+        raise pymysql.err.OperationalError(
+            2059,
+            f"the server asked for the password in clear text ({self.method}): refused on a "
+            "connection that is not TLS with a verified certificate (ssl-mode=verify_identity)",
+        )
+
+
+CLEAR_TEXT_METHODS = ("mysql_clear_password", "dialog")
+
+
 def connect_read_only(dsn: str) -> Any:
     """A PyMySQL connection whose session is read-only and time-limited."""
     import pymysql
 
     params = parse_url(dsn)
     tls: dict[str, Any] = {}
+    refused = {m: type(m, (_ClearTextRefused,), {"method": m}) for m in CLEAR_TEXT_METHODS}
     if params["ssl_mode"] == "verify_identity":
         tls = {"ssl_ca": params["ssl_ca"], "ssl_verify_identity": True}
+        refused = {}
     elif params["ssl_mode"] == "disabled":
         tls = {"ssl_disabled": True}
     # else PyMySQL's default, like the mysql client's: TLS when the server offers it, unverified
@@ -154,6 +182,7 @@ def connect_read_only(dsn: str) -> Any:
             autocommit=True,
             charset="utf8mb4",
             program_name="playbook check",
+            auth_plugin_map=refused,
             **tls,
         )
         _limit(conn)

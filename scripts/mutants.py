@@ -304,6 +304,15 @@ MUTATIONS = [
         "tests/test_check_cli.py -k read_only",
         "playbook check never writes, even where a pooler drops its session settings",
     ),
+    M(
+        "check-mysql-sends-clear-text",
+        "playbooks/checks_mysql.py",
+        "auth_plugin_map=refused,",
+        "auth_plugin_map={},",
+        "tests/test_check_mysql.py -k clear_text",
+        "playbook check never sends the password in clear text without verified TLS",
+        quick=True,
+    ),
     # --- lint rules
     M(
         "lint-concurrently-ignored",

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -444,6 +445,81 @@ def test_a_stalled_server_cannot_hang_the_check(silent_port: int) -> None:
     error = one_line_error(cli("--dsn", f"mysql://u:pw@127.0.0.1:{silent_port}/db"))
     assert "cannot connect to u@127.0.0.1" in error
     assert time.monotonic() - started < checks_mysql.DEADLINE_S + 10
+
+
+def _packet(seq: int, payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "little") + bytes([seq]) + payload
+
+
+def _read_packet(sock: socket.socket) -> bytes:
+    header = sock.recv(4, socket.MSG_WAITALL)
+    if len(header) < 4:
+        return b""
+    return sock.recv(int.from_bytes(header[:3], "little"), socket.MSG_WAITALL)
+
+
+# A MySQL greeting (protocol 10) without TLS: protocol 4.1, secure connection, plugin auth (with
+# length-encoded data), connect with a database, connection attributes.
+CAPABILITIES = 0x0200 | 0x8000 | 0x0008 | 0x0001 | 0x2000 | 0x80000 | 0x100000 | 0x200000
+
+
+@pytest.fixture
+def clear_text_asker() -> Iterator[tuple[int, list[bytes]]]:
+    """(port, what the client sent) of a server that greets as MySQL 8 with
+    mysql_native_password, then answers the login by asking for the password in clear text
+    (an auth switch to `mysql_clear_password`): what a man in the middle would do."""
+    received: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(10)
+            salt = b"abcdefgh" + b"ijklmnopqrst"
+            greeting = (
+                b"\x0a8.0.99-clear-text-asker\x00"
+                + (7).to_bytes(4, "little")
+                + salt[:8]
+                + b"\x00"
+                + (CAPABILITIES & 0xFFFF).to_bytes(2, "little")
+                + bytes([45])
+                + (2).to_bytes(2, "little")
+                + (CAPABILITIES >> 16).to_bytes(2, "little")
+                + bytes([21])
+                + bytes(10)
+                + salt[8:]
+                + b"\x00"
+                + b"mysql_native_password\x00"
+            )
+            conn.sendall(_packet(0, greeting))
+            received.append(_read_packet(conn))  # the login, with the scrambled password
+            conn.sendall(_packet(2, b"\xfemysql_clear_password\x00"))
+            try:
+                received.append(_read_packet(conn))  # the password in clear, if it is sent
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], received
+    finally:
+        listener.close()
+        thread.join(10)
+
+
+def test_a_server_that_asks_for_the_password_in_clear_text_does_not_get_it(
+    clear_text_asker,
+) -> None:
+    port, received = clear_text_asker
+    result = cli("--dsn", f"mysql://app:Zq9xWk7secret@127.0.0.1:{port}/shop")
+    assert received and b"app" in received[0]  # it did log in, with the scramble
+    assert not any(b"Zq9xWk7secret" in packet for packet in received), received
+    error = one_line_error(result)
+    assert "asked for the password in clear text (mysql_clear_password): refused" in error
+    assert "ssl-mode=verify_identity" in error and "Zq9xWk7" not in error
 
 
 def _with_performance_schema(start: Callable[[], Any]) -> Any:
