@@ -14,6 +14,7 @@ the connection of a server that stops answering.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
@@ -189,16 +190,35 @@ def connect_read_only(dsn: str) -> Any:
             keepalives_interval=2,
             keepalives_count=3,
             options=(params.get("options", "") + " " + options).strip(),
+            **_no_clear_text(params),
         )
     except psycopg.Error as e:
         reason = _reason(str(e)) or type(e).__name__
         found = _what_answers(params)
+        if "requested a cleartext password" in reason:
+            found = (
+                "playbook check sends a password in clear text only with sslmode=verify-full, "
+                "or with require_auth=password in the connection string"
+            )
         hint = f"; {found}" if found else ""
         raise ConnectError(
             scrub(f"cannot connect to {where(params)}: {reason}{hint}", params)
         ) from None
     conn.read_only = True  # BEGIN READ ONLY as well, should a pooler drop the options
     return conn
+
+
+def _no_clear_text(params: dict[str, str]) -> dict[str, str]:
+    """require_auth=!password unless the server's certificate and name are verified or the
+    connection string says otherwise: libpq answers a server that asks for the password as it
+    is (the `password` method) over any connection, and with sslmode=prefer (libpq's default)
+    or require, a man in the middle could ask. libpq 16 and later know require_auth."""
+    import psycopg
+
+    sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE", "")
+    if "require_auth" in params or os.environ.get("PGREQUIREAUTH") or sslmode == "verify-full":
+        return {}
+    return {"require_auth": "!password"} if psycopg.pq.version() >= 160000 else {}
 
 
 def target(conn: Any) -> Target:

@@ -305,6 +305,15 @@ MUTATIONS = [
         "playbook check never writes, even where a pooler drops its session settings",
     ),
     M(
+        "check-sends-clear-text",
+        "playbooks/checks.py",
+        "            **_no_clear_text(params),",
+        "",
+        "tests/test_check_cli.py -k clear_text",
+        "playbook check never sends a PostgreSQL password in clear text without verify-full",
+        quick=True,
+    ),
+    M(
         "check-mysql-sends-clear-text",
         "playbooks/checks_mysql.py",
         "auth_plugin_map=refused,",
