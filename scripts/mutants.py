@@ -314,6 +314,15 @@ MUTATIONS = [
         quick=True,
     ),
     M(
+        "borrowed-server-gets-clear-text",
+        "playbooks/engines/postgres.py",
+        '            kwargs.setdefault("require_auth", "!password")',
+        "            pass",
+        "tests/test_check_cli.py -k borrowed",
+        "a server of the user's (DBARCH_POSTGRES_URL) never gets the password in clear text",
+        quick=True,
+    ),
+    M(
         "check-mysql-sends-clear-text",
         "playbooks/checks_mysql.py",
         "auth_plugin_map=refused,",

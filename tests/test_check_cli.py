@@ -333,3 +333,25 @@ def test_a_require_auth_of_ones_own_wins(clear_text_asker) -> None:
     dsn = f"postgresql://app:Zq9xWk7secret@127.0.0.1:{port}/shop?require_auth=password"
     one_line_error(check_cli("--dsn", dsn))
     assert any(b"Zq9xWk7secret" in packet for packet in received), received  # as asked
+
+
+def test_a_borrowed_server_does_not_get_the_password_in_clear_text_either(
+    clear_text_asker, monkeypatch
+) -> None:
+    """A server named by DBARCH_POSTGRES_URL (which the sandbox borrows) is reached the same way;
+    a parameter of that URL it could not honour, such as sslmode, is refused by name."""
+    from playbooks import engines
+    from playbooks.engines.readiness import connect
+
+    port, received = clear_text_asker
+    monkeypatch.setenv("DBARCH_POSTGRES_URL", f"postgresql://app:Zq9xWk7secret@127.0.0.1:{port}/")
+    server = engines.start("postgres")
+    with pytest.raises(psycopg.OperationalError, match="requested a cleartext password"):
+        connect(server)
+    assert received and not any(b"Zq9xWk7secret" in packet for packet in received), received
+    monkeypatch.setenv(
+        "DBARCH_POSTGRES_URL", "postgresql://app:Zq9xWk7secret@127.0.0.1:1/?sslmode=verify-full"
+    )
+    with pytest.raises(engines.EngineUnavailable, match=r"\(sslmode\) are not supported") as e:
+        engines.start("postgres")
+    assert "Zq9xWk7" not in str(e.value)

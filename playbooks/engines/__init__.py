@@ -103,6 +103,12 @@ def start_local(engine: str) -> Server:
 
 def _from_url(engine: str, url: str) -> Server:
     parts = urlsplit(url)
+    if parts.query:  # sslmode=verify-full, say: ignoring it would connect with less than asked
+        names = ", ".join(sorted({pair.partition("=")[0] for pair in parts.query.split("&")}))
+        raise EngineUnavailable(
+            f"DBARCH_{engine.upper()}_URL: parameters after '?' ({names}) are not supported; "
+            "the server is reached with the URL's host, port, user and password only"
+        )
     return Server(
         engine=engine,
         host=parts.hostname or "127.0.0.1",

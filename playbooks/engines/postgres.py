@@ -42,6 +42,10 @@ class Postgres(Engine):
     def connect(self, server: Server, database: str = "", **kwargs: Any) -> Any:
         import psycopg
 
+        if server.origin == "env" and psycopg.pq.version() >= 160000:
+            # a server of the user's, reached with sslmode=prefer: never the password in clear
+            # text (see playbooks.checks._no_clear_text)
+            kwargs.setdefault("require_auth", "!password")
         return psycopg.connect(
             host=server.host,
             port=server.port,
