@@ -1098,7 +1098,9 @@ class TestRedisPersistenceAndEviction:
         written = kinds.index("append", held)
         waited = events[written][2] - events[held][2]
         print(f"writes held back for {waited:.2f} s; aof_delayed_fsync {delayed}")
-        assert 1.0 <= waited <= 2.3  # two ticks of a clock in whole seconds; 0.3 s for load
+        # two ticks of a clock in whole seconds, which Redis reads a moment before it uses it
+        # (0.99 s once in CI), and 0.3 s for a loaded machine
+        assert 0.8 <= waited <= 2.3
         assert kinds[held:written].count("reply") >= 50  # each of them acknowledged meanwhile
         assert delayed >= 1
         assert "Asynchronous AOF fsync is taking too long" in r.log()
