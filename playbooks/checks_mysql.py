@@ -12,7 +12,7 @@ call built-in functions only: a database owner cannot create objects in either s
 stored function never shadows a built-in one (MariaDB and MySQL resolve an unqualified name to
 the built-in), so nothing the owner wrote runs inside the check. The password is read from the
 URL's fields and never printed, and never sent in clear text unless the connection is TLS with a
-verified certificate (see _ClearTextRefused).
+verified certificate (see _Refused).
 """
 
 from __future__ import annotations
@@ -130,12 +130,13 @@ def parse_url(dsn: str) -> dict[str, Any]:
     }
 
 
-class _ClearTextRefused:
-    """PyMySQL's handler for the methods that send the password as it is: mysql_clear_password,
-    and the prompts of `dialog` (PAM). PyMySQL answers them over any connection; over one that is
-    not TLS with a verified certificate, whoever asks (a man in the middle who stripped TLS, say)
-    would read the password. Like the mysql client, which wants --enable-cleartext-plugin, the
-    check refuses them unless ssl-mode=verify_identity."""
+class _Refused:
+    """PyMySQL's handler for a login method that gives the password away: mysql_clear_password
+    and the prompts of `dialog` (PAM) send it as it is, mysql_old_password sends a pre-4.1
+    scramble from which it can be cracked. PyMySQL answers them over any connection; over one
+    that is not TLS with a verified certificate, whoever asks (a man in the middle who stripped
+    TLS, say) would have it. Like the mysql client, which wants --enable-cleartext-plugin and
+    refuses old passwords, the check refuses them unless ssl-mode=verify_identity."""
 
     method = ""
 
@@ -147,12 +148,16 @@ class _ClearTextRefused:
 
         raise pymysql.err.OperationalError(
             2059,
-            f"the server asked for the password in clear text ({self.method}): refused on a "
-            "connection that is not TLS with a verified certificate (ssl-mode=verify_identity)",
+            f"the server asked for {REFUSED_METHODS[self.method]} ({self.method}): refused on "
+            "a connection that is not TLS with a verified certificate (ssl-mode=verify_identity)",
         )
 
 
-CLEAR_TEXT_METHODS = ("mysql_clear_password", "dialog")
+REFUSED_METHODS = {
+    "mysql_clear_password": "the password in clear text",
+    "dialog": "the password in clear text",
+    "mysql_old_password": "the password's pre-4.1 scramble, which can be cracked",
+}
 
 
 def connect_read_only(dsn: str) -> Any:
@@ -161,7 +166,7 @@ def connect_read_only(dsn: str) -> Any:
 
     params = parse_url(dsn)
     tls: dict[str, Any] = {}
-    refused = {m: type(m, (_ClearTextRefused,), {"method": m}) for m in CLEAR_TEXT_METHODS}
+    refused = {m: type(m, (_Refused,), {"method": m}) for m in REFUSED_METHODS}
     if params["ssl_mode"] == "verify_identity":
         tls = {"ssl_ca": params["ssl_ca"], "ssl_verify_identity": True}
         refused = {}

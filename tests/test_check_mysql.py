@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -464,10 +465,12 @@ CAPABILITIES = 0x0200 | 0x8000 | 0x0008 | 0x0001 | 0x2000 | 0x80000 | 0x100000 |
 
 
 @pytest.fixture
-def clear_text_asker() -> Iterator[tuple[int, list[bytes]]]:
+def clear_text_asker(request: pytest.FixtureRequest) -> Iterator[tuple[int, list[bytes]]]:
     """(port, what the client sent) of a server that greets as MySQL 8 with
-    mysql_native_password, then answers the login by asking for the password in clear text
-    (an auth switch to `mysql_clear_password`): what a man in the middle would do."""
+    mysql_native_password, then answers the login with an auth switch to a method that gives
+    the password away (`mysql_clear_password` unless the test names another): what a man in the
+    middle would do."""
+    method = getattr(request, "param", "mysql_clear_password").encode()
     received: list[bytes] = []
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -495,9 +498,9 @@ def clear_text_asker() -> Iterator[tuple[int, list[bytes]]]:
             )
             conn.sendall(_packet(0, greeting))
             received.append(_read_packet(conn))  # the login, with the scrambled password
-            conn.sendall(_packet(2, b"\xfemysql_clear_password\x00"))
+            conn.sendall(_packet(2, b"\xfe" + method + b"\x00" + salt[:8] + b"\x00"))
             try:
-                received.append(_read_packet(conn))  # the password in clear, if it is sent
+                received.append(_read_packet(conn))  # what gives the password away, if sent
             except OSError:
                 pass
 
@@ -510,15 +513,24 @@ def clear_text_asker() -> Iterator[tuple[int, list[bytes]]]:
         thread.join(10)
 
 
+@pytest.mark.parametrize(
+    "clear_text_asker",
+    ["mysql_clear_password", "dialog", "mysql_old_password"],
+    indirect=True,
+)
 def test_a_server_that_asks_for_the_password_in_clear_text_does_not_get_it(
     clear_text_asker,
 ) -> None:
+    """Nor the scramble of mysql_old_password, from which it can be cracked."""
     port, received = clear_text_asker
     result = cli("--dsn", f"mysql://app:Zq9xWk7secret@127.0.0.1:{port}/shop")
     assert received and b"app" in received[0]  # it did log in, with the scramble
-    assert not any(b"Zq9xWk7secret" in packet for packet in received), received
+    assert not any(received[1:]), received  # and sent nothing after the switch
     error = one_line_error(result)
-    assert "asked for the password in clear text (mysql_clear_password): refused" in error
+    assert re.search(
+        r"asked for the password.* \((mysql_clear_password|dialog|mysql_old_password)\): refused",
+        error,
+    ), error
     assert "ssl-mode=verify_identity" in error and "Zq9xWk7" not in error
 
 
