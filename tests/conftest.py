@@ -75,3 +75,38 @@ def matrix_tests() -> list[str]:
     claims were checked on every version names a module that is in it."""
     script = Path(__file__).resolve().parents[1] / "scripts" / "matrix"
     return runpy.run_path(str(script))["TESTS"]
+
+
+@pytest.fixture
+def one_connection_server():
+    """`serve(talk)` → the port of a listener on 127.0.0.1 that accepts one connection and runs
+    `talk(socket)` on it in a thread (a fake server that says what a test needs); closed and
+    joined after the test."""
+    import socket
+    import threading
+
+    opened: list[tuple[socket.socket, threading.Thread]] = []
+
+    def serve(talk) -> int:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def accept() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(10)
+                try:
+                    talk(conn)
+                except OSError:  # the client hung up: what it sent was recorded
+                    pass
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        opened.append((listener, thread))
+        return listener.getsockname()[1]
+
+    yield serve
+    for listener, thread in opened:
+        listener.close()
+        thread.join(10)

@@ -279,41 +279,25 @@ def test_the_readme_transcript_of_check_is_what_check_prints(database) -> None:
 
 
 @pytest.fixture
-def clear_text_asker():
+def clear_text_asker(one_connection_server):
     """(port, what the client sent) of a server that refuses TLS, then answers the startup
     message by asking for the password in clear text (AuthenticationCleartextPassword): what a
     man in the middle would do."""
     import socket
-    import threading
 
     received: list[bytes] = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
 
-    def serve() -> None:
-        conn, _ = listener.accept()
-        with conn:
-            conn.settimeout(10)
-            try:
-                first = conn.recv(8, socket.MSG_WAITALL)
-                if first[4:] in (b"\x04\xd2\x16\x2f", b"\x04\xd2\x16\x30"):  # SSL or GSS request
-                    conn.sendall(b"N")
-                    first = conn.recv(4, socket.MSG_WAITALL)
-                length = int.from_bytes(first[:4], "big")
-                received.append(conn.recv(length - len(first), socket.MSG_WAITALL))  # startup
-                conn.sendall(b"R" + (8).to_bytes(4, "big") + (3).to_bytes(4, "big"))
-                received.append(conn.recv(256))  # a PasswordMessage ('p'), if the client sends it
-            except OSError:
-                pass
+    def talk(conn: socket.socket) -> None:
+        first = conn.recv(8, socket.MSG_WAITALL)
+        if first[4:] in (b"\x04\xd2\x16\x2f", b"\x04\xd2\x16\x30"):  # SSL or GSS request
+            conn.sendall(b"N")
+            first = conn.recv(4, socket.MSG_WAITALL)
+        length = int.from_bytes(first[:4], "big")
+        received.append(conn.recv(length - len(first), socket.MSG_WAITALL))  # startup
+        conn.sendall(b"R" + (8).to_bytes(4, "big") + (3).to_bytes(4, "big"))
+        received.append(conn.recv(256))  # a PasswordMessage ('p'), if the client sends it
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], received
-    finally:
-        listener.close()
-        thread.join(10)
+    return one_connection_server(talk), received
 
 
 def test_a_server_that_asks_for_the_password_in_clear_text_does_not_get_it(

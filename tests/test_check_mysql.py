@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -465,52 +464,39 @@ CAPABILITIES = 0x0200 | 0x8000 | 0x0008 | 0x0001 | 0x2000 | 0x80000 | 0x100000 |
 
 
 @pytest.fixture
-def clear_text_asker(request: pytest.FixtureRequest) -> Iterator[tuple[int, list[bytes]]]:
+def clear_text_asker(
+    request: pytest.FixtureRequest, one_connection_server
+) -> tuple[int, list[bytes]]:
     """(port, what the client sent) of a server that greets as MySQL 8 with
     mysql_native_password, then answers the login with an auth switch to a method that gives
     the password away (`mysql_clear_password` unless the test names another): what a man in the
     middle would do."""
     method = getattr(request, "param", "mysql_clear_password").encode()
     received: list[bytes] = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
+    salt = b"abcdefgh" + b"ijklmnopqrst"
+    greeting = (
+        b"\x0a8.0.99-clear-text-asker\x00"
+        + (7).to_bytes(4, "little")
+        + salt[:8]
+        + b"\x00"
+        + (CAPABILITIES & 0xFFFF).to_bytes(2, "little")
+        + bytes([45])
+        + (2).to_bytes(2, "little")
+        + (CAPABILITIES >> 16).to_bytes(2, "little")
+        + bytes([21])
+        + bytes(10)
+        + salt[8:]
+        + b"\x00"
+        + b"mysql_native_password\x00"
+    )
 
-    def serve() -> None:
-        conn, _ = listener.accept()
-        with conn:
-            conn.settimeout(10)
-            salt = b"abcdefgh" + b"ijklmnopqrst"
-            greeting = (
-                b"\x0a8.0.99-clear-text-asker\x00"
-                + (7).to_bytes(4, "little")
-                + salt[:8]
-                + b"\x00"
-                + (CAPABILITIES & 0xFFFF).to_bytes(2, "little")
-                + bytes([45])
-                + (2).to_bytes(2, "little")
-                + (CAPABILITIES >> 16).to_bytes(2, "little")
-                + bytes([21])
-                + bytes(10)
-                + salt[8:]
-                + b"\x00"
-                + b"mysql_native_password\x00"
-            )
-            conn.sendall(_packet(0, greeting))
-            received.append(_read_packet(conn))  # the login, with the scrambled password
-            conn.sendall(_packet(2, b"\xfe" + method + b"\x00" + salt[:8] + b"\x00"))
-            try:
-                received.append(_read_packet(conn))  # what gives the password away, if sent
-            except OSError:
-                pass
+    def talk(conn: socket.socket) -> None:
+        conn.sendall(_packet(0, greeting))
+        received.append(_read_packet(conn))  # the login, with the scrambled password
+        conn.sendall(_packet(2, b"\xfe" + method + b"\x00" + salt[:8] + b"\x00"))
+        received.append(_read_packet(conn))  # what gives the password away, if sent
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], received
-    finally:
-        listener.close()
-        thread.join(10)
+    return one_connection_server(talk), received
 
 
 @pytest.mark.parametrize(

@@ -423,20 +423,19 @@ def page_repack(server: Server) -> tuple[Callable[..., str], list[str]]:
     return repack, client_argv(server, "pg_repack")
 
 
+def repack_version(program: list[str]) -> str:
+    """The version the pg_repack client prints ("pg_repack 1.5.3" → "1.5.3")."""
+    shown = subprocess.run([*program, "--version"], capture_output=True, text=True, check=True)
+    return shown.stdout.split()[-1]
+
+
 @ON_OPS_SERVER
 def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, ops_server, request):
     url, conn = slow_ledger
     repack, program = page_repack(ops_server)
-    version = subprocess.run(
-        [*program, "--version"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    record_engine(
-        request.config, "pg_repack", version.removeprefix("pg_repack "), ops_server.origin
-    )
-    assert version.startswith(f"pg_repack {TOOLS[major(conn)][0]}.")  # as the page says
+    version = repack_version(program)
+    record_engine(request.config, "pg_repack", version, ops_server.origin)
+    assert version.startswith(f"{TOOLS[major(conn)][0]}.")  # as the page says
     size_before = scalar(conn, "SELECT pg_relation_size('ledger')")
     count0, sum0 = ledger_totals(conn)
     assert count0 == LIVE_ROWS
@@ -470,11 +469,6 @@ def repack_locks(observer: Any) -> list[tuple[bool, str]]:
     ).fetchall()
 
 
-def repack_version(program: list[str]) -> tuple[int, ...]:
-    shown = subprocess.run([*program, "--version"], capture_output=True, text=True, check=True)
-    return tuple(int(n) for n in shown.stdout.split()[-1].split("."))
-
-
 @ON_OPS_SERVER
 def test_pg_repack_takes_access_exclusive_only_to_start_and_to_swap(slow_ledger, ops_server):
     """A reader's open transaction makes pg_repack wait twice, each time for ACCESS EXCLUSIVE:
@@ -484,7 +478,7 @@ def test_pg_repack_takes_access_exclusive_only_to_start_and_to_swap(slow_ledger,
     keeps VACUUM of the table waiting too."""
     url, _ = slow_ledger
     repack, program = page_repack(ops_server)
-    version = repack_version(program)
+    version = tuple(int(n) for n in repack_version(program).split("."))
     holds = "ShareUpdateExclusiveLock" if version >= (1, 5, 3) else "AccessShareLock"
 
     def awaits(observer: Any) -> list[str]:
