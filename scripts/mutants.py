@@ -96,6 +96,22 @@ MUTATIONS = [
         "the page's PgBouncer pools transactions",
     ),
     M(
+        "pgbouncer-fix-still-prepares",
+        "snippets/python/scaling/pgbouncer_psycopg.py",
+        "app = psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=None)",
+        "app = psycopg.connect(pgbouncer_url, autocommit=True)",
+        f"{SCALE} -k prepared_statements_break",
+        "prepare_threshold=None works through every PgBouncer",
+    ),
+    M(
+        "pgbouncer-1-18-said-to-track",
+        "docs/phases/scaling.md",
+        "| 1.18 | 12 (bookworm) | 15 | not tracked;",
+        "| 1.18 | 12 (bookworm) | 15 | tracked;",
+        f"{SCALE} -k max_prepared_statements",
+        "the page's table says which PgBouncer tracks prepared statements",
+    ),
+    M(
         "pool-timeout-tenfold",
         "snippets/python/scaling/sqlalchemy_pool.py",
         "pool_timeout=0.2,",

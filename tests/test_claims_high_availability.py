@@ -566,7 +566,8 @@ def served_by(url: str) -> tuple[int, bool]:
 
 
 def test_clients_of_pgbouncer_behind_haproxy_follow_a_new_leader(request, cluster, client, poolers):
-    failover(cluster, client, synchronous=True)  # the state this test starts from
+    # The state this test starts from, also when it runs alone: the old leader rejoined.
+    rejoin(cluster, failover(cluster, client, synchronous=True))
     old = cluster.wait_leader(WAIT)
     cluster.wait_streaming(old, [m.name for m in cluster.members if m is not old], WAIT)
     cluster.wait_sync_standby(old, WAIT)  # in synchronous mode, the one a switchover promotes

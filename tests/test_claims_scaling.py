@@ -42,6 +42,7 @@ from playbooks.replay import (
     wait_for,
 )
 from playbooks.sql import node_types, plan_nodes
+from playbooks.testing.options import record_measurement
 from playbooks.testing.replicas import postgres_pair
 
 
@@ -338,6 +339,33 @@ def test_after_an_asynchronous_commit_the_write_position_is_short_of_it(own_pair
         # the insert LSN was the one to wait for
         assert scalar(s, "SELECT count(*) FROM carts WHERE user_id = 42") == 1
         p.execute("DROP TABLE carts")
+
+
+@OWN_PAIR
+def test_the_wal_writer_writes_an_asynchronous_commit_within_three_times_its_delay(
+    own_pair, request
+):
+    """The page: "the WAL writer writes it a moment later, within three times
+    wal_writer_delay". With the delay at 1 s, five asynchronous commits, each timed from its
+    COMMIT until the primary's write position passes it."""
+    assert "within three times `wal_writer_delay` (200 ms" in " ".join(PAGE.read_text().split())
+    primary, _ = own_pair
+    delay = 1.0
+    waits = []
+    with _connect(primary) as p, system_settings(p, wal_writer_delay=f"{delay:.0f}s"):
+        p.execute("CREATE TABLE async_ticks (n int)")
+        p.execute("SET synchronous_commit = off")
+        written = "SELECT pg_current_wal_lsn() >= %s::pg_lsn"
+        for n in range(5):
+            p.execute("INSERT INTO async_ticks VALUES (%s)", [n])
+            committed = time.monotonic()
+            inserted = scalar(p, "SELECT pg_current_wal_insert_lsn()")
+            wait_for(lambda i=inserted: scalar(p, written, [i]), "written", 10 * delay)
+            waits.append(time.monotonic() - committed)
+        p.execute("DROP TABLE async_ticks")
+    print(f"asynchronous commits written after {[round(w, 2) for w in waits]} s")
+    record_measurement(request.config, "scaling.async_commit_written_max_s", round(max(waits), 2))
+    assert max(waits) <= 3 * delay
 
 
 def _has_segment(conn: psycopg.Connection, name: str) -> bool:
@@ -1289,7 +1317,28 @@ def test_pgbouncer_runs_the_pages_configuration_in_transaction_mode(pgbouncer_se
     assert config["pool_mode"] == "transaction"
     assert (config["default_pool_size"], config["max_client_conn"]) == ("20", "500")
     assert (config["reserve_pool_size"], config["server_idle_timeout"]) == ("5", "600")
-    assert version.startswith("PgBouncer 1.18")  # the page's "this PgBouncer (1.18)"
+    assert version == pgbouncer_server.version  # what the summary and the page's table name
+    assert version_row(pgbouncer_server)
+
+
+def version_row(server: engines.Server) -> str:
+    """The row of the page's table of PgBouncer versions for the one running."""
+    major_minor = re.escape(".".join(map(str, bouncer_version(server))))
+    found = re.search(rf"^\| {major_minor} \|.*\|$", PAGE.read_text(), re.M)
+    assert found, f"the page has no row for {server.version}"
+    return found[0]
+
+
+def bouncer_version(server: engines.Server) -> tuple[int, int]:
+    """(1, 18) for PgBouncer 1.18.0: the version running, from its `--version`."""
+    found = re.match(r"PgBouncer (\d+)\.(\d+)", server.version)
+    assert found, server.version
+    return int(found[1]), int(found[2])
+
+
+# PgBouncer 1.24 turned on its tracking of prepared statements by default
+# (max_prepared_statements = 200); before, and in the page's ini, it is off.
+TRACKS_BY_DEFAULT = (1, 24)
 
 
 def test_two_clients_share_one_server_connection(pgbouncer_url):
@@ -1302,17 +1351,22 @@ def test_two_clients_share_one_server_connection(pgbouncer_url):
         assert pid_a == pid_b
 
 
-def test_prepared_statements_break_in_transaction_mode_unless_switched_off(pgbouncer_url, capsys):
+def test_prepared_statements_break_in_transaction_mode_unless_switched_off(
+    pgbouncer_server, pgbouncer_url, capsys
+):
     run_python("python/scaling/pgbouncer_psycopg.py", pgbouncer_url=pgbouncer_url)
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == '26000: prepared statement "_pg3_0" does not exist'
+    if bouncer_version(pgbouncer_server) < TRACKS_BY_DEFAULT:
+        assert out.pop(0) == '26000: prepared statement "_pg3_0" does not exist'
     with psycopg.connect(pgbouncer_url, prepare_threshold=None) as direct:
         orders = scalar(direct, "SELECT count(*) FROM orders WHERE customer_id = 7")
-    assert out[1] == f"({orders},)" == "(12,)"  # the same query, with prepare_threshold=None
-    assert out[2] == "another client sees statement_timeout = 5s"  # session state leaks
+    # the same query, with prepare_threshold=None; from 1.24 on, the broken part printed nothing
+    assert out[0] == f"({orders},)" == "(12,)"
+    assert out[1] == "another client sees statement_timeout = 5s"  # session state leaks
+    assert len(out) == 2
 
 
-def test_sqlalchemy_through_pgbouncer_needs_prepare_threshold_none(pgbouncer_url):
+def test_sqlalchemy_through_pgbouncer_needs_prepare_threshold_none(pgbouncer_server, pgbouncer_url):
     from sqlalchemy import create_engine, make_url
 
     url = make_url(pgbouncer_url).set(drivername="postgresql+psycopg")
@@ -1327,7 +1381,13 @@ def test_sqlalchemy_through_pgbouncer_needs_prepare_threshold_none(pgbouncer_url
     # transaction's server connection; the 7th transaction gets the other one
     default = _switching_server_connections(create_engine(url), pgbouncer_url)
     assert all(isinstance(pid, int) for pid in default[:6]), default
-    assert default[6:] == ['InvalidSqlStatementName: prepared statement "_pg3_0" does not exist']
+    if bouncer_version(pgbouncer_server) < TRACKS_BY_DEFAULT:
+        assert default[6:] == [
+            'InvalidSqlStatementName: prepared statement "_pg3_0" does not exist'
+        ]
+    else:  # PgBouncer prepares it again on whichever server connection the query gets
+        assert len(default) == 16 and all(isinstance(pid, int) for pid in default), default
+        assert len(set(default)) > 1
 
 
 def _switching_server_connections(engine: Any, pgbouncer_url: str) -> list[int | str]:
@@ -1502,13 +1562,73 @@ def test_the_briefs_inline_comment_stops_pgbouncer(tmp_path, postgres_server, pg
     assert "cannot load config file" in log
 
 
-def test_pgbouncer_1_18_does_not_know_max_prepared_statements(
+def test_max_prepared_statements_is_unknown_to_1_18_and_on_by_default_from_1_24(
     tmp_path, postgres_server, pgbouncer_server
 ):
-    log = _pgbouncer_with(
-        tmp_path, postgres_server, lambda ini: ini + "max_prepared_statements = 100\n"
-    )
-    assert "unknown parameter: pgbouncer/max_prepared_statements" in log
+    version = bouncer_version(pgbouncer_server)
+    row = version_row(pgbouncer_server)
+    if version < (1, 21):
+        log = _pgbouncer_with(
+            tmp_path, postgres_server, lambda ini: ini + "max_prepared_statements = 100\n"
+        )
+        assert "unknown parameter: pgbouncer/max_prepared_statements" in log
+        assert "| not tracked; with `max_prepared_statements`" in row
+        return
+    with psycopg.connect(pgbouncer_server.url("pgbouncer"), autocommit=True) as admin:
+        config = {row[0]: row[1] for row in admin.execute("SHOW CONFIG").fetchall()}
+    assert version >= TRACKS_BY_DEFAULT  # 1.21 to 1.23 are not run here
+    assert config["max_prepared_statements"] == "200"  # the page's ini does not set it
+    assert "max_prepared_statements" not in (paths.SNIPPETS / "pgbouncer/pgbouncer.ini").read_text()
+    assert "| tracked, on by default: `max_prepared_statements` is 200 |" in row
+
+
+def test_pgbouncer_tracks_psycopgs_prepared_statements_and_their_close(
+    pgbouncer_server, pgbouncer_url, monkeypatch
+):
+    """psycopg preparing every query, through the page's PgBouncer, while another client keeps
+    taking server connections away. Before 1.24 the first query that lands on a server
+    connection that did not prepare it fails. From 1.24 on all of them work, and so does
+    psycopg's eviction of the least recently used statement, which a libpq of 17 or later
+    sends as a protocol-level Close. A `DEALLOCATE name` (what an older libpq makes psycopg
+    send) cannot reach a statement that PgBouncer named otherwise on the server; `DEALLOCATE
+    ALL` is accepted."""
+    tracks = bouncer_version(pgbouncer_server) >= TRACKS_BY_DEFAULT
+    queries = [f"SELECT count(*) + {n} FROM orders WHERE customer_id = %s" for n in range(3)]
+    pids = set()
+    breaks = pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"')
+    with (
+        psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=0) as app,
+        psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=None) as other,
+    ):
+        app.prepared_max = 2
+        with contextlib.nullcontext() if tracks else breaks:
+            for round_ in range(3):  # the first two queries, each on both server connections
+                for n, query in enumerate(queries[:2]):
+                    with _held_by(other) if (round_ + n) % 2 else contextlib.nullcontext():
+                        assert app.execute(query, [7]).fetchone() == (12 + n,)
+                        pid = app.execute("SELECT pg_backend_pid()", prepare=False).fetchone()
+                        pids.add(pid[0])
+        if not tracks:
+            return
+        assert len(pids) == 2  # each prepared query ran on both server connections
+        assert app.execute(queries[2], [7]).fetchone() == (14,)  # a Close evicts the first
+        assert app.execute(queries[0], [7]).fetchone() == (12,)  # prepared again
+    with psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=0) as app:
+        app.execute(queries[0], [7])  # psycopg calls it _pg3_0
+        names = "SELECT array_agg(name) FROM pg_prepared_statements"
+        (on_server,) = app.execute(names, prepare=False).fetchone()
+        assert on_server and all(name.startswith("PGBOUNCER_") for name in on_server), on_server
+        with pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"'):
+            app.execute("DEALLOCATE _pg3_0", prepare=False)
+        app.execute("DEALLOCATE ALL", prepare=False)
+        assert app.execute(queries[0], [7]).fetchone() == (12,)  # prepared again
+    # psycopg on a libpq before 17 evicts with `DEALLOCATE name`: its own switch, turned off
+    monkeypatch.setattr(psycopg._connection_base, "_HAS_SEND_CLOSE", False)
+    with psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=0) as app:
+        app.prepared_max = 1
+        app.execute(queries[0], [7])
+        with pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"'):
+            app.execute(queries[1], [7])  # evicts _pg3_0: DEALLOCATE _pg3_0
 
 
 def test_the_psycopg_installed_closes_prepared_statements_at_protocol_level():

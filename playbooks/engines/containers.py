@@ -93,11 +93,13 @@ def run(
     command_for: Callable[[int], tuple[str, list[str]]],
     password: str,
     env: dict[str, str] | None = None,
+    port: int = 0,
 ) -> Server:
-    """A server of `engine` from the built image `tag`: `command_for(port)` gives the user and
-    argv it runs as; the password reaches it as $DBARCH_PASSWORD, with `env` beside it."""
+    """A server of `engine` from the built image `tag` on `port` (by default a free one):
+    `command_for(port)` gives the user and argv it runs as; the password reaches it as
+    $DBARCH_PASSWORD, with `env` beside it."""
     engine_unit = unit(engine)
-    port = free_port()
+    port = port or free_port()
     user, command = command_for(port)
     container = (
         _docker_container(tag)

@@ -41,6 +41,7 @@ def _pg(version: str, suite: str) -> Image:
         f"postgresql-{version}-repack",
         f"postgresql-{version}-partman",
         "pgbackrest",
+        "pgbouncer",  # the suite's PgBouncer, run beside this PostgreSQL (engines/pgbouncer.py)
         "patroni",
         "python3-etcd",  # Patroni's etcd3 client: only recommended, and recommends are not installed
     )

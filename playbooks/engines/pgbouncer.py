@@ -13,6 +13,10 @@ sizes, limits) and fills in what belongs to this machine and this run:
 
 PgBouncer refuses to run as root, so as root it runs as the `postgres` user, like PostgreSQL. It
 gets a parent-death signal and is stopped, and its directory removed, like the other engines.
+
+In front of a PostgreSQL of the version matrix (a container), PgBouncer is the one its Debian
+suite packages, run in a container of the same image: each PostgreSQL version of the matrix is
+paired with a PgBouncer version (bookworm 1.18 with 15, trixie's with 17, sid's with 18).
 """
 
 from __future__ import annotations
@@ -85,7 +89,11 @@ def _retarget(connstr: str, target: dict[str, str]) -> str:
 
 
 def start(ini_path: Path, backend: Server) -> Server:
-    """PgBouncer configured by `ini_path`, pooling connections to `backend`."""
+    """PgBouncer configured by `ini_path`, pooling connections to `backend`: this machine's, or
+    the one in `backend`'s image when that runs in a container. RuntimeError, with PgBouncer's
+    log, when it refuses the configuration."""
+    if backend.origin == "container":
+        return _start_in_container(ini_path, backend)
     found = binary()
     if found is None:
         raise EngineUnavailable("no local pgbouncer (not on PATH or in /usr/sbin)")
@@ -95,7 +103,7 @@ def start(ini_path: Path, backend: Server) -> Server:
     write_private(
         work / "pgbouncer.ini", config_for(ini_path.read_text(), backend, port, work), user
     )
-    write_private(work / "userlist.txt", f'"{backend.user}" "{backend.password}"\n', user)
+    write_private(work / "userlist.txt", _userlist(backend), user)
     server = Server(
         "postgres",
         "127.0.0.1",
@@ -108,3 +116,37 @@ def start(ini_path: Path, backend: Server) -> Server:
     _launch(server, [found, str(work / "pgbouncer.ini")], user, work, signal.SIGKILL)
     server.version = version()
     return track(server)
+
+
+def _start_in_container(ini_path: Path, backend: Server) -> Server:
+    from . import containers
+
+    port = free_port()
+    files = Path(containers.FILES)
+    config = config_for(ini_path.read_text(), backend, port, files)
+    # No logfile: PgBouncer logs to its standard error, which `docker logs` keeps.
+    config = config.replace(f"logfile = {files}/pgbouncer.log\n", "")
+    texts = {"pgbouncer.ini": config, "userlist.txt": _userlist(backend)}
+    script = "set -e; umask 077; unset DBARCH_PASSWORD; "  # the backend's: in userlist.txt
+    script += containers.write_files(tuple(texts))
+    script += f"exec pgbouncer {files}/pgbouncer.ini"
+    try:
+        server = containers.run(
+            "postgres",
+            backend.image,
+            lambda _: ("postgres", ["sh", "-c", script]),
+            backend.password,
+            {containers.file_env(name): text for name, text in texts.items()},
+            port,
+        )
+    except EngineUnavailable as e:  # it exited: PgBouncer refused the configuration
+        raise RuntimeError(str(e)) from None
+    server.user, server.product = backend.user, "pgbouncer"
+    argv = [*containers.exec_argv(server), "pgbouncer", "--version"]
+    server.version = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
+    server.version = server.version.splitlines()[0].strip()
+    return track(server)
+
+
+def _userlist(backend: Server) -> str:
+    return f'"{backend.user}" "{backend.password}"\n'

@@ -1,5 +1,6 @@
 # example: fixtures=pgbouncer_url
-"""psycopg 3 through PgBouncer in transaction mode: server-side prepared statements break."""
+"""psycopg 3 through PgBouncer in transaction mode: server-side prepared statements break
+unless PgBouncer tracks them (on by default from PgBouncer 1.24)."""
 
 import psycopg
 
@@ -22,7 +23,7 @@ other.execute("COMMIT")
 # --8<-- [end:broken]
 
 # --8<-- [start:fixed]
-# PgBouncer before 1.21 cannot track prepared statements: do not prepare them.
+# Works through every PgBouncer, tracking prepared statements or not: do not prepare them.
 app.close()
 app = psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=None)
 for customer_id in range(1, 7):
