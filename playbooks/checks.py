@@ -14,7 +14,6 @@ the connection of a server that stops answering.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -174,6 +173,8 @@ def connect_read_only(dsn: str) -> Any:
     """A connection whose every transaction is read-only, time-limited, named and pinned."""
     import psycopg
 
+    from .engines.postgres import no_clear_text
+
     try:
         params = parse_dsn(dsn)
     except DsnError as e:
@@ -190,7 +191,7 @@ def connect_read_only(dsn: str) -> Any:
             keepalives_interval=2,
             keepalives_count=3,
             options=(params.get("options", "") + " " + options).strip(),
-            **_no_clear_text(params),
+            **no_clear_text(params),
         )
     except psycopg.Error as e:
         reason = _reason(str(e)) or type(e).__name__
@@ -206,19 +207,6 @@ def connect_read_only(dsn: str) -> Any:
         ) from None
     conn.read_only = True  # BEGIN READ ONLY as well, should a pooler drop the options
     return conn
-
-
-def _no_clear_text(params: dict[str, str]) -> dict[str, str]:
-    """require_auth=!password unless the server's certificate and name are verified or the
-    connection string says otherwise: libpq answers a server that asks for the password as it
-    is (the `password` method) over any connection, and with sslmode=prefer (libpq's default)
-    or require, a man in the middle could ask. libpq 16 and later know require_auth."""
-    import psycopg
-
-    sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE", "")
-    if "require_auth" in params or os.environ.get("PGREQUIREAUTH") or sslmode == "verify-full":
-        return {}
-    return {"require_auth": "!password"} if psycopg.pq.version() >= 160000 else {}
 
 
 def target(conn: Any) -> Target:

@@ -323,7 +323,7 @@ MUTATIONS = [
     M(
         "check-sends-clear-text",
         "playbooks/checks.py",
-        "            **_no_clear_text(params),",
+        "            **no_clear_text(params),",
         "",
         "tests/test_check_cli.py -k clear_text",
         "playbook check never sends a PostgreSQL password in clear text without verify-full",
@@ -332,7 +332,7 @@ MUTATIONS = [
     M(
         "borrowed-server-gets-clear-text",
         "playbooks/engines/postgres.py",
-        '            kwargs.setdefault("require_auth", "!password")',
+        "            kwargs = {**no_clear_text(kwargs), **kwargs}",
         "            pass",
         "tests/test_check_cli.py -k borrowed",
         "a server of the user's (DBARCH_POSTGRES_URL) never gets the password in clear text",

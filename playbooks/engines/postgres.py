@@ -42,10 +42,8 @@ class Postgres(Engine):
     def connect(self, server: Server, database: str = "", **kwargs: Any) -> Any:
         import psycopg
 
-        if server.origin == "env" and psycopg.pq.version() >= 160000:
-            # a server of the user's, reached with sslmode=prefer: never the password in clear
-            # text (see playbooks.checks._no_clear_text)
-            kwargs.setdefault("require_auth", "!password")
+        if server.origin == "env":  # a server of the user's, reached with sslmode=prefer
+            kwargs = {**no_clear_text(kwargs), **kwargs}
         return psycopg.connect(
             host=server.host,
             port=server.port,
@@ -122,6 +120,20 @@ class Postgres(Engine):
             f"exec postgres -D /tmp/data {options}"
         )
         return "postgres", ["sh", "-c", script]
+
+
+def no_clear_text(params: dict[str, Any]) -> dict[str, str]:
+    """require_auth=!password unless the server's certificate and name are verified or the
+    connection's parameters (or PGREQUIREAUTH) say otherwise: libpq answers a server that asks
+    for the password as it is (the `password` method) over any connection, and with
+    sslmode=prefer (libpq's default) or require, a man in the middle could ask. libpq 16 and
+    later know require_auth."""
+    import psycopg
+
+    sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE", "")
+    if "require_auth" in params or os.environ.get("PGREQUIREAUTH") or sslmode == "verify-full":
+        return {}
+    return {"require_auth": "!password"} if psycopg.pq.version() >= 160000 else {}
 
 
 _passfile: Path | None = None
