@@ -173,12 +173,16 @@ def connect_read_only(dsn: str) -> Any:
     """A connection whose every transaction is read-only, time-limited, named and pinned."""
     import psycopg
 
-    from .engines.postgres import no_clear_text
+    from .engines.postgres import ClearTextRisk, no_clear_text
 
     try:
         params = parse_dsn(dsn)
     except DsnError as e:
         raise ConnectError(str(e)) from None
+    try:
+        protected = no_clear_text(params)
+    except ClearTextRisk as e:  # refused before a byte is sent
+        raise ConnectError(f"cannot connect to {where(params)}: {e}") from None
     options = " ".join(f"-c {name}={value}" for name, value in _SETTINGS.items())
     try:
         conn = psycopg.connect(
@@ -191,7 +195,7 @@ def connect_read_only(dsn: str) -> Any:
             keepalives_interval=2,
             keepalives_count=3,
             options=(params.get("options", "") + " " + options).strip(),
-            **no_clear_text(params),
+            **protected,
         )
     except psycopg.Error as e:
         reason = _reason(str(e)) or type(e).__name__

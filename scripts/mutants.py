@@ -323,10 +323,19 @@ MUTATIONS = [
     M(
         "check-sends-clear-text",
         "playbooks/checks.py",
-        "            **no_clear_text(params),",
+        "            **protected,",
         "",
         "tests/test_check_cli.py -k clear_text",
         "playbook check never sends a PostgreSQL password in clear text without verify-full",
+        quick=True,
+    ),
+    M(
+        "old-libpq-sends-clear-text",
+        "playbooks/engines/postgres.py",
+        "    if version < 160000:\n        raise ClearTextRisk(",
+        "    if version < 150000:\n        raise ClearTextRisk(",
+        "tests/test_check_cli.py -k libpq_older_than_16",
+        "with a libpq that knows no require_auth, playbook check connects nowhere",
         quick=True,
     ),
     M(

@@ -312,6 +312,23 @@ def test_a_server_that_asks_for_the_password_in_clear_text_does_not_get_it(
     assert "Zq9xWk7" not in error
 
 
+def test_psycopg_on_a_libpq_older_than_16_connects_nowhere_it_could_send_the_password(
+    clear_text_asker,
+) -> None:
+    """psycopg's pure-Python build uses this machine's libpq (Debian 12: 15), which knows no
+    require_auth and would answer the server above with the password: the check refuses to
+    connect at all, and says how to go on."""
+    import socket
+
+    port, received = clear_text_asker
+    dsn = f"postgresql://app:Zq9xWk7secret@127.0.0.1:{port}/shop"
+    error = one_line_error(check_cli("--dsn", dsn, env={"PSYCOPG_IMPL": "python"}))
+    assert "this libpq (15." in error and "require_auth needs libpq 16" in error
+    assert "sslmode=verify-full" in error and "PSYCOPG_IMPL=binary" in error
+    assert received == []  # it never connected
+    socket.create_connection(("127.0.0.1", port)).close()  # lets the fake server's accept go
+
+
 def test_a_require_auth_of_ones_own_wins(clear_text_asker) -> None:
     port, received = clear_text_asker
     dsn = f"postgresql://app:Zq9xWk7secret@127.0.0.1:{port}/shop?require_auth=password"
