@@ -8,7 +8,7 @@ import sys
 import psycopg
 import pytest
 
-from playbooks import checks
+from playbooks import checks, paths
 from playbooks.terminal import md_text
 
 PLAYBOOK = [sys.executable, "-m", "playbooks.cli"]
@@ -327,6 +327,10 @@ def test_psycopg_on_a_libpq_older_than_16_connects_nowhere_it_could_send_the_pas
     assert "sslmode=verify-full" in error and "PSYCOPG_IMPL=binary" in error
     assert received == []  # it never connected
     socket.create_connection(("127.0.0.1", port)).close()  # lets the fake server's accept go
+    page = " ".join((paths.DOCS / "checks.md").read_text().split())
+    assert (
+        "With a libpq older than 16 the check connects nowhere unless `sslmode=verify-full`" in page
+    )
 
 
 def test_a_require_auth_of_ones_own_wins(clear_text_asker) -> None:
