@@ -1583,7 +1583,7 @@ def test_max_prepared_statements_is_unknown_to_1_18_and_on_by_default_from_1_24(
 
 
 def test_pgbouncer_tracks_psycopgs_prepared_statements_and_their_close(
-    pgbouncer_server, pgbouncer_url, monkeypatch
+    pgbouncer_server, pgbouncer_url
 ):
     """psycopg preparing every query, through the page's PgBouncer, while another client keeps
     taking server connections away. Before 1.24 the first query that lands on a server
@@ -1622,13 +1622,32 @@ def test_pgbouncer_tracks_psycopgs_prepared_statements_and_their_close(
             app.execute("DEALLOCATE _pg3_0", prepare=False)
         app.execute("DEALLOCATE ALL", prepare=False)
         assert app.execute(queries[0], [7]).fetchone() == (12,)  # prepared again
-    # psycopg on a libpq before 17 evicts with `DEALLOCATE name`: its own switch, turned off
-    monkeypatch.setattr(psycopg._connection_base, "_HAS_SEND_CLOSE", False)
-    with psycopg.connect(pgbouncer_url, autocommit=True, prepare_threshold=0) as app:
-        app.prepared_max = 1
-        app.execute(queries[0], [7])
-        with pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"'):
-            app.execute(queries[1], [7])  # evicts _pg3_0: DEALLOCATE _pg3_0
+    # psycopg on a libpq before 17 evicts with `DEALLOCATE name`: its pure-Python build, on
+    # this machine's libpq (15 on Debian 12)
+    evicts = (
+        "import os, psycopg\n"
+        "print(psycopg.pq.version() // 10000)\n"
+        "app = psycopg.connect(os.environ['URL'], autocommit=True, prepare_threshold=0)\n"
+        "app.prepared_max = 1\n"
+        "app.execute(os.environ['FIRST'], [7])\n"
+        "try:\n"
+        "    app.execute(os.environ['SECOND'], [7])  # evicts _pg3_0: DEALLOCATE _pg3_0\n"
+        "except psycopg.Error as e:\n"
+        "    print(f'{type(e).__name__}: {e}')\n"
+    )
+    env = {"PSYCOPG_IMPL": "python", "URL": pgbouncer_url}
+    env |= {"FIRST": queries[0], "SECOND": queries[1]}
+    done = subprocess.run(
+        [sys.executable, "-c", evicts],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.splitlines() == [
+        "15",
+        'InvalidSqlStatementName: prepared statement "_pg3_0" does not exist',
+    ], done
 
 
 def test_the_psycopg_installed_closes_prepared_statements_at_protocol_level():

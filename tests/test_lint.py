@@ -220,6 +220,18 @@ def test_the_default_pg_version_is_the_newest_of_the_matrix():
     assert lint.DEFAULT_PG_VERSION == max(int(v) for v in images.VERSIONS["postgres"])
 
 
+def test_the_parser_is_that_of_the_newest_postgresql_of_the_matrix():
+    """The lint page: pglast "embeds libpg_query, the parser of PostgreSQL 18 itself"."""
+    import pglast.parser
+
+    major, _ = pglast.parser.get_postgresql_version()
+    assert major == lint.DEFAULT_PG_VERSION == 18
+    page = " ".join((paths.DOCS / "lint/index.md").read_text().split())
+    assert f"embeds libpg_query, the parser of PostgreSQL {major} itself" in page
+    # syntax that PostgreSQL 18 added: a virtual generated column
+    pglast.parser.parse_sql("ALTER TABLE t ADD COLUMN c int GENERATED ALWAYS AS (a + 1) VIRTUAL")
+
+
 def test_the_mariadb_engine_from_the_command_line():
     bad = paths.SNIPPETS / "lint/alter-without-algorithm/bad.sql"
     done = playbook("--engine", "mariadb", str(bad))

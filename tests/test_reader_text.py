@@ -90,3 +90,19 @@ def test_every_correction_is_listed_with_a_link_to_its_section_and_nothing_else(
 def test_the_corrections_page_is_in_the_nav() -> None:
     nav = (ROOT / "mkdocs.yml").read_text()
     assert re.search(r"^\s+- .+: corrections\.md$", nav, re.MULTILINE)
+
+
+def test_the_home_page_names_every_sql_engine_version_the_examples_run_on() -> None:
+    """The version matrix runs every SQL block on each PostgreSQL, and each MariaDB example on
+    each MariaDB and on MySQL: the home page's promise names them all."""
+    from playbooks.engines import images
+
+    home = " ".join((paths.DOCS / "index.md").read_text().split())
+    promise = re.search(r"statement by statement, on (.+?), and each Python example", home)
+    assert promise, "the home page no longer says where SQL blocks run"
+    for engine, name in (("postgres", "PostgreSQL"), ("mariadb", "MariaDB"), ("mysql", "MySQL")):
+        versions = sorted(images.VERSIONS[engine], key=lambda v: [int(n) for n in v.split(".")])
+        said = " and ".join(
+            [", ".join(versions[:-1]), versions[-1]] if len(versions) > 1 else versions
+        )
+        assert f"{name} {said}" in promise[1], (name, said, promise[1])
