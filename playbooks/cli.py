@@ -502,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pg-version",
         type=int,
         metavar="N",
-        help="the PostgreSQL major version the migrations will run on (11-18; default: the "
+        help="the PostgreSQL major version the migrations will run on (12-18; default: the "
         "--dsn server's, else 18)",
     )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
@@ -529,7 +529,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from . import lint
 
     if args.pg_version is not None and args.pg_version not in lint.PG_VERSIONS:
-        raise CliError(f"--pg-version {args.pg_version}: supported are 11 to 18")
+        raise CliError(
+            f"--pg-version {args.pg_version}: supported are {lint.PG_VERSIONS.start} to "
+            f"{lint.PG_VERSIONS.stop - 1}"
+        )
     if args.list_rules:
         print(lint.list_rules(args.pg_version or lint.DEFAULT_PG_VERSION), end="")
         return EXIT_OK

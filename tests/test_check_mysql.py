@@ -179,6 +179,26 @@ def _is_mariadb(conn: Any) -> bool:
     return "mariadb" in conn.get_server_info().lower()
 
 
+def test_mysql_wants_a_unique_parent_key_where_mariadb_takes_any_index(db) -> None:
+    """The checks page: MySQL "wants a unique parent key", so the parent side cannot be planted
+    there either; MariaDB takes a foreign key to a column with a plain index."""
+    _, conn = db
+    sql(conn, "CREATE TABLE loose_parent (id int PRIMARY KEY, code int, KEY loose_code (code))")
+    child = (
+        "CREATE TABLE loose_child (id int PRIMARY KEY, code int, "
+        "FOREIGN KEY (code) REFERENCES loose_parent (code))"
+    )
+    if _is_mariadb(conn):
+        sql(conn, child)
+        return
+    with pytest.raises(pymysql.err.MySQLError) as refused:
+        sql(conn, child)
+    assert refused.value.args[0] == 6125, refused.value
+    assert "Missing unique key" in refused.value.args[1], refused.value
+    page = " ".join((paths.DOCS / "checks.md").read_text().split())
+    assert "wants a unique parent key (error 6125" in page
+
+
 def test_the_planted_problems_are_found(db) -> None:
     url, conn = db
     expected = plant(conn)

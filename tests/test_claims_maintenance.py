@@ -467,6 +467,35 @@ def test_pg_repack_shrinks_a_table_while_a_writer_keeps_writing(slow_ledger, ops
     assert scalar(conn, "SELECT pg_relation_size('ledger')") < size_before / 3
 
 
+@ON_OPS_SERVER
+def test_a_pg_repack_client_of_another_version_refuses_to_start(slow_ledger, ops_server):
+    """The page: another client than the extension's version "refuses to start". This machine's
+    client (Debian 12's, beside PostgreSQL 15) against the run's server: with the extension of
+    its own version it rebuilds the table, with another (PostgreSQL 17's and 18's) it stops."""
+    url, conn = slow_ledger
+    repack = run_python("postgres/maintenance/repack.py", name="repack")["repack"]
+    bindir = _local.postgres_bindir()
+    assert bindir is not None and bindir.parts[-2] == "15", bindir
+    here = [str(bindir / "pg_repack")]
+    client = repack_version(here)
+    extension = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_repack'")
+    if client == extension:
+        assert 'repacking table "public.ledger"' in repack(url, "public.ledger", here)
+        return
+    with pytest.raises(RuntimeError) as refused:
+        repack(url, "public.ledger", here)
+    said = f"program 'pg_repack {client}' does not match database library 'pg_repack {extension}'"
+    assert said in str(refused.value)
+    page = " ".join(PAGE.read_text().split())
+    quoted = re.search(r"stopped with \"(program 'pg_repack [^\"]+)\"", page)
+    assert quoted and re.sub(r"\d+\.\d+\.\d+", "V", quoted[1]) == re.sub(
+        r"\d+\.\d+\.\d+", "V", said
+    )
+    assert ops_server.version.split(".")[0] in ("17", "18")
+    if f"'pg_repack {extension}'" in quoted[1]:  # the pair the page quotes: word for word
+        assert quoted[1] == said
+
+
 def repack_locks(observer: Any) -> list[tuple[bool, str]]:
     """(granted, mode) of each lock pg_repack's sessions hold or await on ledger."""
     return observer.execute(
@@ -665,6 +694,31 @@ def test_pg_partman_premakes_partitions_and_drops_old_ones(ops_db, request):
         *day_names(conn, today - timedelta(3), today + timedelta(5)),
     ]
     assert scalar(conn, "SELECT count(*) FROM readings") == 100
+
+
+@ON_OPS_SERVER
+def test_pg_partman_refuses_the_other_versions_name_for_declarative_partitioning(ops_db):
+    """The page: version 5 "refuses 'native' with 'native is not a valid partitioning type for
+    pg_partman'", and version 4 refuses 'range' the same way: the snippet asks the version."""
+    _, _, conn = ops_db
+    for statement in statements(PARTMAN)[:3]:  # the schema, the extension, the table
+        conn.execute(statement)
+    version = scalar(conn, "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")
+    other = "range" if version.startswith("4.") else "native"
+    with pytest.raises(psycopg.errors.RaiseException) as refused:
+        conn.execute(
+            "SELECT partman.create_parent(p_parent_table => 'public.readings', "
+            "p_control => 'recorded_at', p_type => %s, p_interval => '1 day')",
+            [other],
+        )
+    # 4.7 appends its own CONTEXT, DETAIL and HINT lines to the message
+    said = refused.value.diag.message_primary.splitlines()[0].rstrip()
+    assert said == f"{other} is not a valid partitioning type for pg_partman"
+    page = " ".join(PAGE.read_text().split())
+    if other == "native":
+        assert f"Version 5 refuses `'native'` with \"{said}\"" in page
+    else:
+        assert "version 4 refuses `'range'` the same way" in page
 
 
 @ON_OPS_SERVER

@@ -23,7 +23,9 @@ RULES = {**MIGRATION_RULES, **{r.id: r for r in QUERY_RULES + PLAN_RULES + MARIA
 ENGINES = ("postgres", "mariadb")
 
 DEFAULT_PG_VERSION = 18  # the newest of the matrix, and the grammar pglast parses
-PG_VERSIONS = range(11, 19)
+# From 12: the fixes the rules print (REINDEX … CONCURRENTLY, a CHECK that spares SET NOT NULL
+# its scan, ATTACH under SHARE UPDATE EXCLUSIVE) do not exist before.
+PG_VERSIONS = range(12, 19)
 MAX_BYTES = 16 * 1024 * 1024  # a migration is text; past this, refuse instead of reading it
 
 

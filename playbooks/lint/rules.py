@@ -672,7 +672,7 @@ def _alter_table(st: Statement, s: _State, table: str, node: dict[str, Any]) -> 
         elif sub == "AT_ValidateConstraint":
             s.validated.add(table)
         elif sub == "AT_SetNotNull" and not new:
-            if s.version < 12 or table not in s.validated:
+            if table not in s.validated:
                 yield Hit(
                     "set-not-null-scans",
                     f"{table}.{cmd.get('name')} SET NOT NULL without a validated CHECK (… IS NOT NULL) first",
