@@ -142,10 +142,11 @@ def _start_in_container(ini_path: Path, backend: Server) -> Server:
     except EngineUnavailable as e:  # it exited: PgBouncer refused the configuration
         raise RuntimeError(str(e)) from None
     server.user, server.product = backend.user, "pgbouncer"
+    track(server)  # stopped at exit, whatever happens next
     argv = [*containers.exec_argv(server), "pgbouncer", "--version"]
-    server.version = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
-    server.version = server.version.splitlines()[0].strip()
-    return track(server)
+    shown = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True).stdout
+    server.version = shown.splitlines()[0].strip()
+    return server
 
 
 def _userlist(backend: Server) -> str:
