@@ -3,6 +3,7 @@
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from playbooks import paths
 from playbooks.engines import containers
 from playbooks.engines._process import free_port, pid_alive
 from playbooks.engines.readiness import connect
@@ -54,12 +56,16 @@ def test_redis_is_the_version_asked_for(redis_server, pytestconfig) -> None:
     assert version.startswith(_expected(pytestconfig, "redis", "7") + ".")
 
 
-def test_pgbouncer_is_1_x_in_front_of_postgres(
+def test_pgbouncer_is_a_version_the_verification_page_names_in_front_of_postgres(
     pgbouncer_server, pgbouncer_url, postgres_server
 ) -> None:
     import psycopg
 
-    assert pgbouncer_server.version.startswith("PgBouncer 1.")
+    major_minor = re.match(r"PgBouncer (\d+\.\d+)\.", pgbouncer_server.version)
+    assert major_minor, pgbouncer_server.version
+    table = (paths.DOCS / "verification.md").read_text().splitlines()
+    (row,) = [line for line in table if line.startswith("| PgBouncer |")]
+    assert major_minor[1] in row, row
     with psycopg.connect(pgbouncer_url, prepare_threshold=None) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
     assert version == postgres_server.version
