@@ -538,8 +538,10 @@ def poolers(
     default.write_text(page.read_text().replace(RETRY, ""))
     started: dict[str, Server] = {}
     try:
+        # the PgBouncer of the members' image when they run in a container of the matrix
+        image = cluster.box.image if cluster.box is not None else ""
         for name, ini in (("page", page), ("default", default)):
-            started[name] = pgbouncer.start(ini, proxy)
+            started[name] = pgbouncer.start(ini, proxy, image)
         yield started
     finally:
         for server in started.values():
@@ -582,6 +584,11 @@ def test_clients_of_pgbouncer_behind_haproxy_follow_a_new_leader(request, cluste
         # have run it may still count a replica in, so the first answers are awaited.
         wait_for(lambda u=urls[name]: served_by(u) == (old.pg_port, False), "the leader")
         assert all(served_by(urls[name]) == (old.pg_port, False) for _ in range(10))
+    # A client that prepares its query (psycopg prepares at once with prepare_threshold=0),
+    # ran it on the old leader, and runs it again after the switchover.
+    prepared = psycopg.connect(urls["page"], autocommit=True, prepare_threshold=0)
+    count = "SELECT inet_server_port(), count(*) >= 0 FROM ha_writes WHERE id > %s"
+    assert prepared.execute(count, [0]).fetchone() == (old.pg_port, True)
     # The page's writer, unchanged, with PgBouncer's address as its URL.
     loads = {name: Load(client["Writer"](url)) for name, url in urls.items()}
     for load in loads.values():
@@ -611,6 +618,21 @@ def test_clients_of_pgbouncer_behind_haproxy_follow_a_new_leader(request, cluste
                 "SELECT inet_server_port(), count(*) FROM ha_writes WHERE id = ANY(%s)", [keys]
             ).fetchone()
         assert (port, present) == (new.pg_port, len(keys)), name
+    # The prepared query after the switchover: its server connection is a new one, to the new
+    # leader. PgBouncer 1.18 passes the client's statement name on, which the new leader never
+    # saw; a PgBouncer that tracks prepared statements prepares it there again.
+    version = pgbouncer.major_minor(poolers["page"])
+    named = ".".join(map(str, version))  # "1.24"
+    said = " ".join(PAGE.read_text().split())
+    with prepared:
+        if version >= pgbouncer.TRACKS_BY_DEFAULT:
+            assert prepared.execute(count, [0]).fetchone() == (new.pg_port, True)
+            tracking = re.search(r"PgBouncer ([\d. and]+) \(beside [^)]*\) track prepared", said)
+            assert tracking and named in tracking[1].split(" and "), tracking
+        else:
+            with pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"'):
+                prepared.execute(count, [0])
+            assert f"Through PgBouncer {named} the second run failed" in said
     print(
         f"\nswitchover {old.name} -> {new.name}: writes through PgBouncer paused "
         f"{pause['page']:.1f}s (server_login_retry = 1), {pause['default']:.1f}s (default)"

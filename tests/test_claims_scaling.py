@@ -1323,22 +1323,10 @@ def test_pgbouncer_runs_the_pages_configuration_in_transaction_mode(pgbouncer_se
 
 def version_row(server: engines.Server) -> str:
     """The row of the page's table of PgBouncer versions for the one running."""
-    major_minor = re.escape(".".join(map(str, bouncer_version(server))))
+    major_minor = re.escape(".".join(map(str, pgbouncer.major_minor(server))))
     found = re.search(rf"^\| {major_minor} \|.*\|$", PAGE.read_text(), re.M)
     assert found, f"the page has no row for {server.version}"
     return found[0]
-
-
-def bouncer_version(server: engines.Server) -> tuple[int, int]:
-    """(1, 18) for PgBouncer 1.18.0: the version running, from its `--version`."""
-    found = re.match(r"PgBouncer (\d+)\.(\d+)", server.version)
-    assert found, server.version
-    return int(found[1]), int(found[2])
-
-
-# PgBouncer 1.24 turned on its tracking of prepared statements by default
-# (max_prepared_statements = 200); before, and in the page's ini, it is off.
-TRACKS_BY_DEFAULT = (1, 24)
 
 
 def test_two_clients_share_one_server_connection(pgbouncer_url):
@@ -1356,7 +1344,7 @@ def test_prepared_statements_break_in_transaction_mode_unless_switched_off(
 ):
     run_python("python/scaling/pgbouncer_psycopg.py", pgbouncer_url=pgbouncer_url)
     out = capsys.readouterr().out.splitlines()
-    if bouncer_version(pgbouncer_server) < TRACKS_BY_DEFAULT:
+    if pgbouncer.major_minor(pgbouncer_server) < pgbouncer.TRACKS_BY_DEFAULT:
         assert out.pop(0) == '26000: prepared statement "_pg3_0" does not exist'
     with psycopg.connect(pgbouncer_url, prepare_threshold=None) as direct:
         orders = scalar(direct, "SELECT count(*) FROM orders WHERE customer_id = 7")
@@ -1381,7 +1369,7 @@ def test_sqlalchemy_through_pgbouncer_needs_prepare_threshold_none(pgbouncer_ser
     # transaction's server connection; the 7th transaction gets the other one
     default = _switching_server_connections(create_engine(url), pgbouncer_url)
     assert all(isinstance(pid, int) for pid in default[:6]), default
-    if bouncer_version(pgbouncer_server) < TRACKS_BY_DEFAULT:
+    if pgbouncer.major_minor(pgbouncer_server) < pgbouncer.TRACKS_BY_DEFAULT:
         assert default[6:] == [
             'InvalidSqlStatementName: prepared statement "_pg3_0" does not exist'
         ]
@@ -1565,7 +1553,7 @@ def test_the_briefs_inline_comment_stops_pgbouncer(tmp_path, postgres_server, pg
 def test_max_prepared_statements_is_unknown_to_1_18_and_on_by_default_from_1_24(
     tmp_path, postgres_server, pgbouncer_server
 ):
-    version = bouncer_version(pgbouncer_server)
+    version = pgbouncer.major_minor(pgbouncer_server)
     row = version_row(pgbouncer_server)
     if version < (1, 21):
         log = _pgbouncer_with(
@@ -1576,7 +1564,7 @@ def test_max_prepared_statements_is_unknown_to_1_18_and_on_by_default_from_1_24(
         return
     with psycopg.connect(pgbouncer_server.url("pgbouncer"), autocommit=True) as admin:
         config = {row[0]: row[1] for row in admin.execute("SHOW CONFIG").fetchall()}
-    assert version >= TRACKS_BY_DEFAULT  # 1.21 to 1.23 are not run here
+    assert version >= pgbouncer.TRACKS_BY_DEFAULT  # 1.21 to 1.23 are not run here
     assert config["max_prepared_statements"] == "200"  # the page's ini does not set it
     assert "max_prepared_statements" not in (paths.SNIPPETS / "pgbouncer/pgbouncer.ini").read_text()
     assert "| tracked, on by default: `max_prepared_statements` is 200 |" in row
@@ -1592,7 +1580,7 @@ def test_pgbouncer_tracks_psycopgs_prepared_statements_and_their_close(
     sends as a protocol-level Close. A `DEALLOCATE name` (what an older libpq makes psycopg
     send) cannot reach a statement that PgBouncer named otherwise on the server; `DEALLOCATE
     ALL` is accepted."""
-    tracks = bouncer_version(pgbouncer_server) >= TRACKS_BY_DEFAULT
+    tracks = pgbouncer.major_minor(pgbouncer_server) >= pgbouncer.TRACKS_BY_DEFAULT
     queries = [f"SELECT count(*) + {n} FROM orders WHERE customer_id = %s" for n in range(3)]
     pids = set()
     breaks = pytest.raises(psycopg.errors.InvalidSqlStatementName, match='"_pg3_0"')

@@ -49,6 +49,19 @@ def version() -> str:
     return out.splitlines()[0].strip() if out else ""
 
 
+# PgBouncer 1.24 turned its tracking of prepared statements on by default
+# (max_prepared_statements = 200); 1.18 does not know the setting.
+TRACKS_BY_DEFAULT = (1, 24)
+
+
+def major_minor(server: Server) -> tuple[int, int]:
+    """(1, 18) for a PgBouncer whose --version says PgBouncer 1.18.0."""
+    found = re.match(r"PgBouncer (\d+)\.(\d+)", server.version)
+    if found is None:
+        raise ValueError(f"not a PgBouncer version: {server.version!r}")
+    return int(found[1]), int(found[2])
+
+
 def config_for(ini: str, backend: Server, port: int, work: Path) -> str:
     """The page's configuration with this run's addresses, paths and authentication."""
     parser = configparser.ConfigParser(
@@ -88,12 +101,13 @@ def _retarget(connstr: str, target: dict[str, str]) -> str:
     return " ".join(f"{k}={v}" for k, v in pairs.items())
 
 
-def start(ini_path: Path, backend: Server) -> Server:
-    """PgBouncer configured by `ini_path`, pooling connections to `backend`: this machine's, or
-    the one in `backend`'s image when that runs in a container. RuntimeError, with PgBouncer's
-    log, when it refuses the configuration."""
-    if backend.origin == "container":
-        return _start_in_container(ini_path, backend)
+def start(ini_path: Path, backend: Server, image: str = "") -> Server:
+    """PgBouncer configured by `ini_path`, pooling connections to `backend`: the one in `image`
+    (by default `backend`'s, when that runs in a container), else this machine's. RuntimeError,
+    with PgBouncer's log, when it refuses the configuration."""
+    image = image or (backend.image if backend.origin == "container" else "")
+    if image:
+        return _start_in_container(ini_path, backend, image)
     found = binary()
     if found is None:
         raise EngineUnavailable("no local pgbouncer (not on PATH or in /usr/sbin)")
@@ -118,7 +132,7 @@ def start(ini_path: Path, backend: Server) -> Server:
     return track(server)
 
 
-def _start_in_container(ini_path: Path, backend: Server) -> Server:
+def _start_in_container(ini_path: Path, backend: Server, image: str) -> Server:
     from . import containers
 
     port = free_port()
@@ -133,7 +147,7 @@ def _start_in_container(ini_path: Path, backend: Server) -> Server:
     try:
         server = containers.run(
             "postgres",
-            backend.image,
+            image,
             lambda _: ("postgres", ["sh", "-c", script]),
             backend.password,
             {containers.file_env(name): text for name, text in texts.items()},
