@@ -104,6 +104,14 @@ MUTATIONS = [
         "prepare_threshold=None works through every PgBouncer",
     ),
     M(
+        "ha-pgbouncer-1-18-said-to-reprepare",
+        "docs/operations/high-availability.md",
+        "Through PgBouncer 1.18 the second run failed",
+        "Through PgBouncer 1.18 the second run worked",
+        "tests/test_claims_high_availability.py -k pgbouncer",
+        "the HA page says which PgBouncer loses prepared statements at a switchover",
+    ),
+    M(
         "pgbouncer-1-18-said-to-track",
         "docs/phases/scaling.md",
         "| 1.18 | 12 (bookworm) | 15 | not tracked;",
