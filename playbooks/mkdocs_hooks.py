@@ -37,6 +37,7 @@ from markdown.preprocessors import Preprocessor
 from playbooks import paths, results
 from playbooks.examples import Collection, Example, Kind, collect, fences_in, tab_versions
 from playbooks.fixtures import engines_of
+from playbooks.terminal import and_list
 
 # The major versions the suite runs and tests/test_engines.py asserts.
 ENGINE_LABELS = {
@@ -86,7 +87,7 @@ class PageEvidence:
         names = [
             (f"{self.engines[e]} on " if counts else "") + self.label(e) for e in self.ordered()
         ]
-        return _and(names)
+        return and_list(names)
 
 
 def evidence(collection: Collection, root: Path) -> dict[str, PageEvidence]:
@@ -136,10 +137,6 @@ def evidence(collection: Collection, root: Path) -> dict[str, PageEvidence]:
     return pages
 
 
-def _and(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-
-
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -171,7 +168,7 @@ def admonition(
         text += " The one block shown for reading only says why it cannot run."
     elif found.not_run:
         text += f" The {found.not_run} blocks shown for reading only say why they cannot run."
-    title = _and([ENGINE_LABELS.get(e, e) for e in found.ordered()])
+    title = and_list([ENGINE_LABELS.get(e, e) for e in found.ordered()])
     proved = last_run(found.ids, run_results if run_results is not None else {})
     if proved.versions:
         title = proved.title()
@@ -235,8 +232,8 @@ class LastRun:
     at: str = ""
 
     def title(self) -> str:
-        return _and(
-            [f"{ENGINE_NAMES.get(e, e)} {_and(vs)}".strip() for e, vs in self.versions.items()]
+        return and_list(
+            [f"{ENGINE_NAMES.get(e, e)} {and_list(vs)}".strip() for e, vs in self.versions.items()]
         )
 
     def sentence(self) -> str:
@@ -628,7 +625,7 @@ def _engine_label(example: Example) -> str:
 
 def _engines_label(fixtures: list[str]) -> str:
     engines = sorted(set().union(*map(engines_of, fixtures))) if fixtures else []
-    return _and([ENGINE_LABELS.get(e, e) for e in engines]) if engines else "Python"
+    return and_list([ENGINE_LABELS.get(e, e) for e in engines]) if engines else "Python"
 
 
 # --- what is plumbing for the suite stays off the page ---------------------------------------

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import textwrap
+from collections.abc import Iterable
 from typing import TextIO
 
 # C0 and C1 controls, DEL, and the format characters that reorder or hide text (bidi
@@ -83,3 +84,9 @@ def wrap(value: str, indent: str = "", limit: int = 80) -> str:
 def plural(n: int, word: str) -> str:
     """`1 check`, `2 checks`."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def and_list(items: Iterable[object]) -> str:
+    """The items as a sentence lists them: "15, 17 and 18"."""
+    names = [str(item) for item in items]
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]

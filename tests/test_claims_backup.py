@@ -52,6 +52,7 @@ from playbooks.engines.postgres import SETTINGS, Databases, _initdb_args
 from playbooks.engines.readiness import connect
 from playbooks.engines.replica import wait_replayed
 from playbooks.replay import scalar, statements, wait_for
+from playbooks.terminal import and_list
 from playbooks.testing.options import (
     own_server,
     record_engine,
@@ -347,11 +348,9 @@ def test_the_page_names_the_versions_that_ran(cluster, matrix_tests):
     assert version.split(".")[:2] == PGBACKREST[major].split("."), version
     # The page names every version of the matrix, each with its pgBackRest.
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGBACKREST]
-    *first, last = PGBACKREST.values()
-    tools = f"{', '.join(first)} and {last}"
-    *first, last = PGBACKREST
+    tools = and_list(PGBACKREST.values())
     text = " ".join(PAGE.read_text().split())
-    assert f"on PostgreSQL {', '.join(map(str, first))} and {last}, " in text
+    assert f"on PostgreSQL {and_list(PGBACKREST)}, " in text
     assert f"the pgBackRest its Debian release packages ({tools}):" in text
     assert f"With pgBackRest {tools} alike, `verify` reported `status: error`" in text
     assert f"tests/{Path(__file__).name}" in matrix_tests  # run on each version

@@ -60,6 +60,7 @@ from playbooks.engines import (
 )
 from playbooks.engines.readiness import ready
 from playbooks.replay import run_python, statements
+from playbooks.terminal import and_list
 from playbooks.testing.options import record_engine, record_measurement, served, unavailable
 from playbooks.testing.summary import used_server
 
@@ -800,12 +801,10 @@ def test_the_page_names_the_versions_and_defaults_it_ran(cluster, matrix_tests):
     major = int(Path(cluster.bin_dir).parent.name)  # /usr/lib/postgresql/<major>/bin
     assert found["patroni"].startswith(f"{PATRONI[major]}.") and found["etcd"].startswith("3.4.")
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PATRONI]
-    *first, last = PATRONI
-    *tools, tool = PATRONI.values()
     page = PAGE.read_text()
     assert (
-        f"on PostgreSQL {', '.join(map(str, first))} and {last}, each with the Patroni its "
-        f"Debian release packages ({', '.join(tools)} and {tool}), and etcd 3.4"
+        f"on PostgreSQL {and_list(PATRONI)}, each with the Patroni its "
+        f"Debian release packages ({and_list(PATRONI.values())}), and etcd 3.4"
     ) in " ".join(page.split())
     assert f"tests/{Path(__file__).name}" in matrix_tests  # run on each version
     # Patroni's defaults, read from the Patroni that ran with the interpreter it runs under.

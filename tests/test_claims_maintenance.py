@@ -58,6 +58,7 @@ from playbooks.replay import (
     wait_for,
 )
 from playbooks.sql import run_script
+from playbooks.terminal import and_list
 from playbooks.testing.options import (
     own_server,
     record_engine,
@@ -1214,7 +1215,7 @@ def test_the_matrix_runs_these_claims_on_each_version_the_page_names(matrix_test
     assert f"tests/{Path(__file__).name}" in matrix_tests
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in TOOLS]
     assert sorted(images.VERSIONS["redis"]) == ["7", "8"]
-    *first, last = [f"{v} (pg_repack {r}, pg_partman {p})" for v, (r, p) in TOOLS.items()]
+    versions = and_list(f"{v} (pg_repack {r}, pg_partman {p})" for v, (r, p) in TOOLS.items())
     text = " ".join(PAGE.read_text().split())
-    assert f"PostgreSQL {', '.join(first)} and {last}" in text
+    assert f"PostgreSQL {versions}" in text
     assert "Redis 7.0 and 8.0" in text

@@ -40,6 +40,7 @@ from playbooks.engines import postgres as postgres_engine
 from playbooks.engines._local import postgres_bindir
 from playbooks.engines._process import make_workdir, new_password, service_user
 from playbooks.replay import replay, replay_code, replay_until_error, scalar, wait_for
+from playbooks.terminal import and_list
 from playbooks.testing.options import record_engine, served, unavailable
 
 # One worker runs the whole module under xdist: its servers start once.
@@ -259,10 +260,9 @@ def test_the_matrix_runs_these_claims_on_each_version_the_page_names(matrix_test
     assert sorted(images.VERSIONS["postgres"], key=int) == [str(v) for v in PGAUDIT]
     assert sorted(images.VERSIONS["mariadb"]) == ["10.11", "11.8"]
     assert sorted(images.VERSIONS["mysql"]) == ["9.7"]
-    *first, last = PGAUDIT.values()
     text = " ".join(PAGE.read_text().split())
     assert (
-        f"checked on PostgreSQL 15, 17 and 18 (with pgaudit {', '.join(first)} and {last})" in text
+        f"checked on PostgreSQL 15, 17 and 18 (with pgaudit {and_list(PGAUDIT.values())})" in text
     )
     assert "the MariaDB ones on MariaDB 10.11 and 11.8 and on MySQL 9.7" in text
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from playbooks import paths
+from playbooks.terminal import and_list
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = paths.DOCS
@@ -102,7 +103,5 @@ def test_the_home_page_names_every_sql_engine_version_the_examples_run_on() -> N
     assert promise, "the home page no longer says where SQL blocks run"
     for engine, name in (("postgres", "PostgreSQL"), ("mariadb", "MariaDB"), ("mysql", "MySQL")):
         versions = sorted(images.VERSIONS[engine], key=lambda v: [int(n) for n in v.split(".")])
-        said = " and ".join(
-            [", ".join(versions[:-1]), versions[-1]] if len(versions) > 1 else versions
-        )
+        said = and_list(versions)
         assert f"{name} {said}" in promise[1], (name, said, promise[1])
