@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from . import paths
-from .secrets import DsnError, parse_dsn, scrub, where
+from .secrets import ClearTextRisk, DsnError, no_clear_text, parse_dsn, scrub, where
 
 SEVERITIES = ("info", "warning", "error")
 APPLICATION_NAME = "playbook check"
@@ -172,8 +172,6 @@ class ConnectError(Exception):
 def connect_read_only(dsn: str) -> Any:
     """A connection whose every transaction is read-only, time-limited, named and pinned."""
     import psycopg
-
-    from .engines.postgres import ClearTextRisk, no_clear_text
 
     try:
         params = parse_dsn(dsn)

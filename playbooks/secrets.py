@@ -2,11 +2,14 @@
 
 Nothing here echoes a connection string: messages are built from its parsed fields, never from
 the text, and the one place libpq quotes the text back (a parse error) has the quotes removed.
+Nor is the password ever sent where a man in the middle could ask for it (`no_clear_text`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from typing import Any
 
 _QUOTED = re.compile(r'"([^"]*)"')
 _OTHER_ENGINES = re.compile(
@@ -60,3 +63,30 @@ def scrub(message: str, params: dict[str, str]) -> str:
     if not password:
         return message
     return re.sub(rf"(?<![\w%]){re.escape(password)}(?![\w%])", "***", message)
+
+
+class ClearTextRisk(Exception):
+    """This libpq cannot refuse to send the password in clear text; the message says the way out."""
+
+
+def no_clear_text(params: dict[str, Any]) -> dict[str, str]:
+    """require_auth=!password unless the server's certificate and name are verified or the
+    connection's parameters (or PGREQUIREAUTH) say otherwise: libpq answers a server that asks
+    for the password as it is (the `password` method) over any connection, and with
+    sslmode=prefer (libpq's default) or require, a man in the middle could ask. Only libpq 16
+    and later know require_auth: with an older one (psycopg's C or pure-Python build uses the
+    system's) ClearTextRisk, before anything is sent."""
+    import psycopg
+
+    sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE", "")
+    if "require_auth" in params or os.environ.get("PGREQUIREAUTH") or sslmode == "verify-full":
+        return {}
+    version = psycopg.pq.version()
+    if version < 160000:
+        raise ClearTextRisk(
+            f"this libpq ({version // 10000}.{version % 100}, psycopg's {psycopg.pq.__impl__} "
+            "build) cannot refuse to send the password in clear text (require_auth needs libpq "
+            "16 or later): connect with sslmode=verify-full, or use psycopg's binary build "
+            "(PSYCOPG_IMPL=binary), which carries a newer libpq"
+        )
+    return {"require_auth": "!password"}

@@ -339,7 +339,7 @@ MUTATIONS = [
     ),
     M(
         "old-libpq-sends-clear-text",
-        "playbooks/engines/postgres.py",
+        "playbooks/secrets.py",
         "    if version < 160000:\n        raise ClearTextRisk(",
         "    if version < 150000:\n        raise ClearTextRisk(",
         "tests/test_check_cli.py -k libpq_older_than_16",

@@ -41,12 +41,16 @@ def binary() -> str | None:
     return shutil.which("pgbouncer", path=_SEARCH)
 
 
-def version() -> str:
-    found = binary()
-    if found is None:
-        return ""
-    out = subprocess.run([found, "--version"], capture_output=True, text=True).stdout
-    return out.splitlines()[0].strip() if out else ""
+def version(program: list[str] | None = None) -> str:
+    """What `pgbouncer --version` says first ("PgBouncer 1.18.0"): this machine's, or the one
+    `program` runs (in a container, say); "" when there is none."""
+    if program is None:
+        found = binary()
+        if found is None:
+            return ""
+        program = [found]
+    out = subprocess.run([*program, "--version"], capture_output=True, text=True, timeout=60)
+    return out.stdout.splitlines()[0].strip() if out.stdout else ""
 
 
 # PgBouncer 1.24 turned its tracking of prepared statements on by default
@@ -157,9 +161,7 @@ def _start_in_container(ini_path: Path, backend: Server, image: str) -> Server:
         raise RuntimeError(str(e)) from None
     server.user, server.product = backend.user, "pgbouncer"
     track(server)  # stopped at exit, whatever happens next
-    argv = [*containers.exec_argv(server), "pgbouncer", "--version"]
-    shown = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True).stdout
-    server.version = shown.splitlines()[0].strip()
+    server.version = version([*containers.exec_argv(server), "pgbouncer"])
     return server
 
 

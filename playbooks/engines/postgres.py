@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..secrets import no_clear_text
 from . import Server, _local
 from ._process import free_port, make_workdir, new_password, run, service_user, write_private
 from .base import Engine, register
@@ -120,33 +121,6 @@ class Postgres(Engine):
             f"exec postgres -D /tmp/data {options}"
         )
         return "postgres", ["sh", "-c", script]
-
-
-class ClearTextRisk(Exception):
-    """This libpq cannot refuse to send the password in clear text; the message says the way out."""
-
-
-def no_clear_text(params: dict[str, Any]) -> dict[str, str]:
-    """require_auth=!password unless the server's certificate and name are verified or the
-    connection's parameters (or PGREQUIREAUTH) say otherwise: libpq answers a server that asks
-    for the password as it is (the `password` method) over any connection, and with
-    sslmode=prefer (libpq's default) or require, a man in the middle could ask. Only libpq 16
-    and later know require_auth: with an older one (psycopg's C or pure-Python build uses the
-    system's) ClearTextRisk, before anything is sent."""
-    import psycopg
-
-    sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE", "")
-    if "require_auth" in params or os.environ.get("PGREQUIREAUTH") or sslmode == "verify-full":
-        return {}
-    version = psycopg.pq.version()
-    if version < 160000:
-        raise ClearTextRisk(
-            f"this libpq ({version // 10000}.{version % 100}, psycopg's {psycopg.pq.__impl__} "
-            "build) cannot refuse to send the password in clear text (require_auth needs libpq "
-            "16 or later): connect with sslmode=verify-full, or use psycopg's binary build "
-            "(PSYCOPG_IMPL=binary), which carries a newer libpq"
-        )
-    return {"require_auth": "!password"}
 
 
 _passfile: Path | None = None
