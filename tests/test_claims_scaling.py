@@ -629,12 +629,19 @@ def test_the_delay_counts_from_the_wals_arrival(own_pair):
     primary, standby = own_pair
     second = statements("postgres/scaling/standby-conflict-standby.sql")[2]
     with _connect(primary) as p, _connect(standby) as s:
+        p.execute("CREATE TABLE later_wal (n int)")
         try:
             with system_settings(
                 s, max_standby_streaming_delay=CONFLICT_DELAY, hot_standby_feedback="off"
             ):
                 _no_xmin_fed_back(p)
                 with _read_then_vacuumed(p, s, standby, replay_paused=True) as report:
+                    # The standby is behind: after the VACUUM's WAL it has received more. (WAL
+                    # in the chunk it received last counts as received when replay reaches it:
+                    # then the full delay runs from the resume, as seen once in CI.)
+                    _received(p, s)
+                    p.execute("INSERT INTO later_wal VALUES (1)")
+                    _received(p, s)
                     time.sleep(CONFLICT_DELAY_S + 1)  # the VACUUM's WAL is there, not replayed
                     s.execute("SELECT pg_wal_replay_resume()")
                     resumed = time.monotonic()
@@ -646,6 +653,14 @@ def test_the_delay_counts_from_the_wals_arrival(own_pair):
             assert str(ended.value).startswith("terminating connection due to conflict")
         finally:
             p.execute("DROP TABLE IF EXISTS readings")
+            p.execute("DROP TABLE later_wal")
+
+
+def _received(p: psycopg.Connection, s: psycopg.Connection) -> None:
+    """Until the standby has received all the WAL the primary has written so far."""
+    target = scalar(p, "SELECT pg_current_wal_insert_lsn()")
+    received = "SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn"
+    wait_for(lambda: scalar(s, received, [target]), "the WAL received", 10)
 
 
 def _pages(p: psycopg.Connection) -> int:
